@@ -1,0 +1,61 @@
+/**
+ * The HTTP API: a fastify app with Consul's paths, JSON shapes and plain-text
+ * errors. Each feature is a plugin registered here; the domain services it
+ * needs arrive in ApiDeps.
+ */
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiError } from './errors.ts';
+import { statusRoutes } from './status.ts';
+
+/** What the API needs from the rest of the server. Features add their services here. */
+export interface ApiDeps {
+  logger: Logger;
+  /** Datacenter name, `dc1` by default. */
+  datacenter: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+}
+
+/** Builds the fastify app with every route registered (not yet listening). */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimit ?? 512 * 1024,
+  });
+
+  // Consul accepts bodies on PUT without a content type, and clients send JSON
+  // as text/plain or with no type at all: parse every body as JSON text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ApiError('BAD_REQUEST', 400, `Request decode failed: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.message);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const message =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'Request body too large'
+        : err.validation
+          ? `Request decode failed: ${err.message}`
+          : err.message;
+    return reply.code(status).type('text/plain; charset=utf-8').send(message);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${req.method} ${req.url.split('?')[0]}`);
+  });
+
+  await app.register(statusRoutes, { deps });
+  return app;
+}

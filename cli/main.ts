@@ -1,0 +1,66 @@
+/** The `switchboard` command line. */
+import { Command, Option } from 'commander';
+import { createLogger, LOG_LEVELS } from './logger.ts';
+import { defaultServerOptions, startServer } from './server.ts';
+
+function splitHostPort(value: string, flag: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  const port = Number(value.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${flag}: expected host:port, got "${value}"`);
+  }
+  return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port };
+}
+
+/** Builds the command tree (exported so tests can read every command's help). */
+export function buildProgram(): Command {
+  const program = new Command('switchboard')
+    .description('Service-mesh control plane: Envoy xDS with a Consul-compatible API')
+    .showHelpAfterError()
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'));
+
+  program
+    .command('server')
+    .description('run the control plane (HTTP API, xDS gRPC)')
+    .option('--dev', 'development mode: in-memory store, ACLs off, plaintext', false)
+    .option('--data-dir <dir>', 'where the store keeps its data', './data')
+    .option('--datacenter <name>', 'datacenter name', 'dc1')
+    .option('--http-addr <host:port>', 'HTTP API address', '127.0.0.1:8500')
+    .option('--grpc-addr <host:port>', 'xDS gRPC address', '127.0.0.1:8502')
+    .action(async (o: { dev: boolean; dataDir: string; datacenter: string; httpAddr: string; grpcAddr: string }) => {
+      const logger = createLogger(program.opts<{ logLevel: string }>().logLevel);
+      const http = splitHostPort(o.httpAddr, '--http-addr');
+      const grpc = splitHostPort(o.grpcAddr, '--grpc-addr');
+      const server = await startServer({
+        ...defaultServerOptions(logger),
+        dev: o.dev,
+        dataDir: o.dataDir,
+        datacenter: o.datacenter,
+        httpHost: http.host,
+        httpPort: http.port,
+        grpcHost: grpc.host,
+        grpcPort: grpc.port,
+      });
+      process.stdout.write(
+        `switchboard ${o.dev ? '(dev mode) ' : ''}listening: HTTP API http://${server.httpAddress}  xDS gRPC ${server.grpcAddress}  data ${o.dataDir}\n`,
+      );
+      const stop = async (): Promise<void> => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  return program;
+}
+
+/** Runs the CLI with the process arguments. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`switchboard: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
