@@ -1,0 +1,41 @@
+/**
+ * ClusterLoadAssignments: one per upstream cluster. An upstream with no
+ * instances gets an explicit empty assignment, so the proxy drops stale
+ * endpoints instead of waiting.
+ */
+import { clusterSni } from '../snapshot/names.ts';
+import type { EndpointSnapshot, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
+import { byName, socketAddress, type BuiltResource } from './common.ts';
+
+function byAddress(a: EndpointSnapshot, b: EndpointSnapshot): number {
+  return a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port;
+}
+
+/**
+ * The assignment for one upstream. The locality and its non-zero weight are
+ * required by gRPC (it drops a group without them) and ignored by Envoy
+ * unless locality-weighted balancing is on.
+ */
+export function loadAssignment(clusterName: string, endpoints: readonly EndpointSnapshot[]): BuiltResource {
+  const lbEndpoints = [...endpoints].sort(byAddress).map((e) => ({
+    endpoint: { address: socketAddress(e.address, e.port) },
+    health_status: e.health,
+    load_balancing_weight: { value: Math.max(1, e.weight) },
+  }));
+  return {
+    name: clusterName,
+    resource: {
+      cluster_name: clusterName,
+      endpoints: lbEndpoints.length === 0 ? [] : [{ locality: {}, load_balancing_weight: { value: 1 }, lb_endpoints: lbEndpoints }],
+    },
+  };
+}
+
+function upstreamAssignment(trustDomain: string, u: UpstreamSnapshot): BuiltResource {
+  return loadAssignment(clusterSni(trustDomain, u.destination), u.endpoints);
+}
+
+/** Every endpoint assignment of a proxy, sorted by cluster name. Both flavours use the same shape. */
+export function buildEndpoints(s: ProxySnapshot): BuiltResource[] {
+  return s.upstreams.map((u) => upstreamAssignment(s.tls.trustDomain, u)).sort(byName);
+}

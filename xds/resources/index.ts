@@ -1,0 +1,33 @@
+/** Pure translation: ProxySnapshot → Envoy resources, per type, sorted by name. */
+import type { ProxySnapshot } from '../snapshot/types.ts';
+import { buildClusters } from './clusters.ts';
+import { buildEndpoints } from './endpoints.ts';
+import { buildListeners } from './listeners.ts';
+import { buildRoutes } from './routes.ts';
+import { buildSecrets } from './secrets.ts';
+import type { BuiltResource, Diagnostic } from './common.ts';
+
+export type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
+export { loadAssignment } from './endpoints.ts';
+
+/** All resources of one proxy. */
+export interface ProxyResources {
+  listeners: BuiltResource[];
+  clusters: BuiltResource[];
+  routes: BuiltResource[];
+  endpoints: BuiltResource[];
+  secrets: BuiltResource[];
+  diagnostics: Diagnostic[];
+}
+
+/** Builds every resource of a proxy from its snapshot. No I/O, no clock: same input, same output. */
+export function buildProxyResources(s: ProxySnapshot): ProxyResources {
+  return {
+    listeners: buildListeners(s),
+    clusters: buildClusters(s),
+    routes: buildRoutes(s),
+    endpoints: buildEndpoints(s),
+    secrets: buildSecrets(s),
+    diagnostics: [],
+  };
+}

@@ -1,0 +1,153 @@
+/** Listeners: a sidecar's public and upstream listeners; a proxyless service's API and server listeners. */
+import {
+  grpcServerListenerName,
+  LOCAL_APP_CLUSTER,
+  publicListenerName,
+  upstreamListenerName,
+  clusterSni,
+} from '../snapshot/names.ts';
+import {
+  assertNever,
+  isHttpProtocol,
+  type ConnectProxySnapshot,
+  type GrpcProxylessSnapshot,
+  type InboundSnapshot,
+  type ProxySnapshot,
+  type UpstreamSnapshot,
+} from '../snapshot/types.ts';
+import {
+  adsConfigSource,
+  byName,
+  HCM_TYPE,
+  routerFilter,
+  socketAddress,
+  statPrefix,
+  TCP_PROXY_TYPE,
+  typed,
+  type BuiltResource,
+  type EnvoyMessage,
+} from './common.ts';
+import { allowsEverything, httpRbacFilter, networkRbacFilter } from './rbac.ts';
+import { envoyDownstreamTls, grpcDownstreamTls } from './tls.ts';
+
+function hcmFilter(body: EnvoyMessage): EnvoyMessage {
+  return { name: 'envoy.filters.network.http_connection_manager', typed_config: typed(HCM_TYPE, body) };
+}
+
+function tcpProxyFilter(prefix: string, cluster: string): EnvoyMessage {
+  return { name: 'envoy.filters.network.tcp_proxy', typed_config: typed(TCP_PROXY_TYPE, { stat_prefix: prefix, cluster }) };
+}
+
+function rdsHcm(prefix: string, routeName: string): EnvoyMessage {
+  return {
+    stat_prefix: prefix,
+    rds: { route_config_name: routeName, config_source: adsConfigSource() },
+    http_filters: [routerFilter()],
+  };
+}
+
+function sidecarPublicListener(s: ConnectProxySnapshot): BuiltResource {
+  const inbound = s.inbound;
+  const name = publicListenerName(inbound.address, inbound.port);
+  const prefix = 'public_listener';
+  const filters = isHttpProtocol(inbound.protocol)
+    ? [
+        hcmFilter({
+          stat_prefix: prefix,
+          codec_type: 'AUTO',
+          route_config: {
+            name: prefix,
+            virtual_hosts: [
+              { name: prefix, domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: LOCAL_APP_CLUSTER } }] },
+            ],
+          },
+          http_filters: [httpRbacFilter(inbound.authorization), routerFilter()],
+        }),
+      ]
+    : [networkRbacFilter(inbound.authorization, prefix), tcpProxyFilter(prefix, LOCAL_APP_CLUSTER)];
+  return {
+    name,
+    resource: {
+      name,
+      address: socketAddress(inbound.address, inbound.port),
+      traffic_direction: 'INBOUND',
+      filter_chains: [{ transport_socket: envoyDownstreamTls(s.identity.service), filters }],
+    },
+  };
+}
+
+function sidecarUpstreamListener(s: ConnectProxySnapshot, u: UpstreamSnapshot): BuiltResource {
+  const name = upstreamListenerName(u.id, u.localBindAddress, u.localBindPort);
+  const prefix = `upstream.${u.id}`;
+  const cluster = clusterSni(s.tls.trustDomain, u.destination);
+  const filter = isHttpProtocol(u.protocol) ? hcmFilter(rdsHcm(statPrefix(prefix), u.id)) : tcpProxyFilter(statPrefix(prefix), cluster);
+  return {
+    name,
+    resource: {
+      name,
+      address: socketAddress(u.localBindAddress, u.localBindPort),
+      traffic_direction: 'OUTBOUND',
+      filter_chains: [{ filters: [filter] }],
+    },
+  };
+}
+
+/** The API listener a gRPC client resolves `xds:///<upstream-id>` through. */
+function grpcApiListener(u: UpstreamSnapshot): BuiltResource {
+  return {
+    name: u.id,
+    resource: { name: u.id, api_listener: { api_listener: typed(HCM_TYPE, rdsHcm(statPrefix(u.id), u.id)) } },
+  };
+}
+
+/**
+ * The listener gRPC's XdsServer asks for. gRPC matches no `filter_chain_match`
+ * field but `transport_protocol`, so the chain has none; the route is a
+ * non-forwarding one, as gRPC servers require. RBAC is left out when it would
+ * allow everything, so services without GRPC_XDS_EXPERIMENTAL_RBAC still work.
+ */
+function grpcServerListener(s: GrpcProxylessSnapshot, inbound: InboundSnapshot): BuiltResource {
+  const name = grpcServerListenerName(inbound.address, inbound.port);
+  const httpFilters = allowsEverything(inbound.authorization)
+    ? [routerFilter()]
+    : [httpRbacFilter(inbound.authorization), routerFilter()];
+  return {
+    name,
+    resource: {
+      name,
+      address: socketAddress(inbound.address, inbound.port),
+      filter_chains: [
+        {
+          transport_socket: grpcDownstreamTls(s.certificateProviderInstance),
+          filters: [
+            hcmFilter({
+              stat_prefix: 'inbound',
+              route_config: {
+                name: 'inbound',
+                virtual_hosts: [
+                  { name: 'inbound', domains: ['*'], routes: [{ match: { prefix: '' }, non_forwarding_action: {} }] },
+                ],
+              },
+              http_filters: httpFilters,
+            }),
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** Every listener of a proxy, sorted by name. */
+export function buildListeners(s: ProxySnapshot): BuiltResource[] {
+  switch (s.kind) {
+    case 'connect-proxy':
+      return [sidecarPublicListener(s), ...s.upstreams.map((u) => sidecarUpstreamListener(s, u))].sort(byName);
+    case 'grpc-proxyless': {
+      const out = s.upstreams.map(grpcApiListener);
+      if (s.inbound) out.push(grpcServerListener(s, s.inbound));
+      return out.sort(byName);
+    }
+    default:
+      return assertNever(s);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * ProxySnapshot: everything one proxy's configuration depends on, as pure data
+ * (no Envoy types). Gathering fills it; the builders in xds/resources turn it
+ * into resources. Same snapshot in, same resources out.
+ */
+
+/** The proxy kinds Switchboard configures. Builders switch on this; the default case is an error. */
+export type ProxyKind = 'connect-proxy' | 'grpc-proxyless';
+
+/** L4 or an HTTP family protocol, as Consul's `Protocol` settings name them. */
+export type Protocol = 'tcp' | 'http' | 'http2' | 'grpc';
+
+/** True for the protocols Envoy terminates with an HTTP connection manager. */
+export function isHttpProtocol(p: Protocol): boolean {
+  return p === 'http' || p === 'http2' || p === 'grpc';
+}
+
+/** Health of one endpoint as Envoy understands it. */
+export type EndpointHealth = 'HEALTHY' | 'UNHEALTHY';
+
+/** One reachable instance of an upstream (its sidecar's address, or a native instance's). */
+export interface EndpointSnapshot {
+  address: string;
+  port: number;
+  health: EndpointHealth;
+  /** Relative weight (Consul's `Weights.Passing` or `Weights.Warning`), at least 1. */
+  weight: number;
+}
+
+/** The identity names derived from the trust domain: SNI and SPIFFE ID of a service. */
+export interface ServiceIdentity {
+  service: string;
+  namespace: string;
+  datacenter: string;
+}
+
+/** One upstream a proxy talks to. */
+export interface UpstreamSnapshot {
+  /** Consul's upstream ID: the destination name (listener and route names use it). */
+  id: string;
+  destination: ServiceIdentity;
+  protocol: Protocol;
+  /** Where the sidecar listens for the app (Envoy flavour only). */
+  localBindAddress: string;
+  localBindPort: number;
+  connectTimeoutMs: number;
+  endpoints: EndpointSnapshot[];
+}
+
+/** Authorization of inbound connections; intentions fill `rules` later. */
+export interface InboundAuthorization {
+  /** What happens when no intention matches. */
+  defaultAllow: boolean;
+}
+
+/** The public side of a proxy: where it accepts mTLS and which local app it fronts. */
+export interface InboundSnapshot {
+  address: string;
+  port: number;
+  protocol: Protocol;
+  /** The application the proxy forwards to (Envoy flavour). */
+  localAppAddress: string;
+  localAppPort: number;
+  authorization: InboundAuthorization;
+}
+
+/** Certificates and trust, by reference. PEMs travel in secrets (Envoy) or files (gRPC). */
+export interface TlsSnapshot {
+  trustDomain: string;
+  /** Trusted root certificates, PEM, active first. */
+  rootsPEM: string[];
+  leafCertPEM: string;
+  leafKeyPEM: string;
+}
+
+interface SnapshotBase {
+  /** Envoy's node.id: the proxy's registered service ID. */
+  proxyId: string;
+  /** The service this proxy represents. */
+  identity: ServiceIdentity;
+  tls: TlsSnapshot;
+  upstreams: UpstreamSnapshot[];
+}
+
+/** A sidecar Envoy in front of one service instance. */
+export interface ConnectProxySnapshot extends SnapshotBase {
+  kind: 'connect-proxy';
+  inbound: InboundSnapshot;
+}
+
+/** A Connect-native service using gRPC's own xDS client and server. */
+export interface GrpcProxylessSnapshot extends SnapshotBase {
+  kind: 'grpc-proxyless';
+  /** The server side, when the service serves (its own address and port). */
+  inbound?: InboundSnapshot;
+  /** Certificate provider instance name in the gRPC bootstrap. */
+  certificateProviderInstance: string;
+}
+
+/** Union on the proxy's kind. */
+export type ProxySnapshot = ConnectProxySnapshot | GrpcProxylessSnapshot;
+
+/** Compile-time exhaustiveness: reaching this is a bug. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected variant: ${JSON.stringify(value)}`);
+}
