@@ -2,15 +2,8 @@
 import { Command, Option } from 'commander';
 import { createLogger, LOG_LEVELS } from './logger.ts';
 import { defaultServerOptions, startServer } from './server.ts';
-
-function splitHostPort(value: string, flag: string): { host: string; port: number } {
-  const i = value.lastIndexOf(':');
-  const port = Number(value.slice(i + 1));
-  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${flag}: expected host:port, got "${value}"`);
-  }
-  return { host: value.slice(0, i).replace(/^\[|\]$/g, ''), port };
-}
+import { addBootstrapCommands } from './bootstrap.ts';
+import { splitHostPort } from './host-port.ts';
 
 /** Builds the command tree (exported so tests can read every command's help). */
 export function buildProgram(): Command {
@@ -52,6 +45,7 @@ export function buildProgram(): Command {
       process.once('SIGTERM', () => void stop());
     });
 
+  addBootstrapCommands(program);
   return program;
 }
 
