@@ -1,0 +1,239 @@
+/**
+ * Gathering: reads the catalog, the config entries and the CA, and fills one
+ * proxy's ProxySnapshot, together with the list of things it depended on (so
+ * the engine rebuilds it only when one of them changes). No Envoy types here.
+ */
+import { aggregateStatus, serviceHealth, type CatalogStore, type HealthStatus, type ServiceRecord } from '../../catalog/index.ts';
+import { clusterSni } from './names.ts';
+import type {
+  EndpointSnapshot,
+  InboundAuthorization,
+  InboundSnapshot,
+  Protocol,
+  ProxySnapshot,
+  ServiceIdentity,
+  UpstreamSnapshot,
+} from './types.ts';
+
+/** Certificates and trust, as the gatherer needs them from the CA. */
+export interface IdentitySource {
+  trustDomain(): string;
+  /** Trusted roots, PEM, active first. */
+  rootsPEM(): string[];
+  /** The current leaf of a service (issued on first use, then cached and rotated by the CA). */
+  leaf(service: string): Promise<{ certPEM: string; keyPEM: string }>;
+}
+
+/** Things outside the catalog the gatherer needs to know. */
+export interface GatherContext {
+  store: CatalogStore;
+  identity: IdentitySource;
+  datacenter: string;
+  /** The default intention policy (until intentions are compiled in). */
+  defaultAllow: boolean;
+  /** Certificate provider instance name in gRPC bootstraps. */
+  grpcCertificateProvider: string;
+}
+
+/** What a proxy's snapshot read, so a change to any of them rebuilds it. */
+export interface SnapshotDependencies {
+  /** Its own registration (by service name, as change events name services). */
+  services: string[];
+  /** Services whose connect-capable endpoints it uses. */
+  connect: string[];
+  /** `kind/name` of config entries it read. */
+  configEntries: string[];
+}
+
+/** A gathered snapshot, or why none could be made. */
+export type GatherResult =
+  | { ok: true; snapshot: ProxySnapshot; deps: SnapshotDependencies }
+  | { ok: false; reason: string; deps: SnapshotDependencies };
+
+/** Names a proxyless gRPC client or server has subscribed to, which decide its upstreams and server listener. */
+export interface ProxylessRequests {
+  listeners: readonly string[];
+}
+
+const PROTOCOLS: readonly Protocol[] = ['tcp', 'http', 'http2', 'grpc'];
+const SERVER_LISTENER_PREFIX = 'grpc/server?xds.resource.listening_address=';
+
+function asProtocol(v: unknown): Protocol | undefined {
+  return typeof v === 'string' && (PROTOCOLS as readonly string[]).includes(v.toLowerCase()) ? (v.toLowerCase() as Protocol) : undefined;
+}
+
+/** Finds a service registration by ID on any node. */
+export function findServiceById(store: CatalogStore, id: string): ServiceRecord | undefined {
+  for (const node of store.listNodes()) {
+    const svc = store.getService(node.Node, id);
+    if (svc) return svc;
+  }
+  return undefined;
+}
+
+/** The protocol of a service: service-defaults, else proxy-defaults' `Config.protocol`, else tcp. */
+export function serviceProtocol(store: CatalogStore, service: string, deps: SnapshotDependencies): Protocol {
+  deps.configEntries.push(`service-defaults/${service}`, 'proxy-defaults/global');
+  const sd = store.getConfigEntry('service-defaults', service)?.Body;
+  const fromService = asProtocol(sd?.['Protocol']);
+  if (fromService) return fromService;
+  const pd = store.getConfigEntry('proxy-defaults', 'global')?.Body;
+  const config = pd?.['Config'];
+  const fromGlobal = config && typeof config === 'object' ? asProtocol((config as Record<string, unknown>)['protocol']) : undefined;
+  return fromGlobal ?? 'tcp';
+}
+
+function weightOf(svc: ServiceRecord, status: HealthStatus): number {
+  const w = status === 'warning' ? svc.Weights?.Warning : svc.Weights?.Passing;
+  return typeof w === 'number' && w > 0 ? w : 1;
+}
+
+/**
+ * The mesh endpoints of a service: its sidecars (whose health includes the
+ * checks of the instance they front) and its Connect-native instances.
+ */
+export function meshEndpoints(store: CatalogStore, service: string, deps: SnapshotDependencies): EndpointSnapshot[] {
+  deps.connect.push(service);
+  const out: EndpointSnapshot[] = [];
+  for (const e of serviceHealth(store, service, { connect: true })) {
+    const checks = [...e.Checks];
+    const destId = e.Service.Kind === 'connect-proxy' ? e.Service.Proxy?.DestinationServiceID : undefined;
+    if (destId) checks.push(...store.listChecks({ node: e.Service.Node, serviceId: destId }));
+    const status = aggregateStatus(checks);
+    out.push({
+      address: e.Service.Address || e.Node.Address,
+      port: e.Service.Port,
+      health: status === 'critical' ? 'UNHEALTHY' : 'HEALTHY',
+      weight: weightOf(e.Service, status),
+    });
+  }
+  return out;
+}
+
+function upstreamSnapshot(
+  ctx: GatherContext,
+  deps: SnapshotDependencies,
+  id: string,
+  destination: ServiceIdentity,
+  local: { address: string; port: number },
+  protocolOverride: Protocol | undefined,
+  connectTimeoutMs: number | undefined,
+): UpstreamSnapshot {
+  return {
+    id,
+    destination,
+    protocol: protocolOverride ?? serviceProtocol(ctx.store, destination.service, deps),
+    localBindAddress: local.address,
+    localBindPort: local.port,
+    connectTimeoutMs: connectTimeoutMs ?? 5000,
+    endpoints: meshEndpoints(ctx.store, destination.service, deps),
+  };
+}
+
+function authorization(ctx: GatherContext): InboundAuthorization {
+  return { defaultAllow: ctx.defaultAllow };
+}
+
+/** Gathers the snapshot of the proxy whose node.id is `proxyId`. */
+export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, requests: ProxylessRequests = { listeners: [] }): Promise<GatherResult> {
+  const deps: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+  const svc = findServiceById(ctx.store, proxyId);
+  if (!svc) return { ok: false, reason: `no service registered with ID "${proxyId}" (node.id must be the proxy's service ID)`, deps };
+  deps.services.push(svc.Service);
+  const node = ctx.store.getNode(svc.Node);
+  const address = svc.Address || node?.Address || '127.0.0.1';
+  const trustDomain = ctx.identity.trustDomain();
+
+  if (svc.Kind === 'connect-proxy') {
+    const proxy = svc.Proxy;
+    if (!proxy?.DestinationServiceName) return { ok: false, reason: `connect-proxy "${proxyId}" has no Proxy.DestinationServiceName`, deps };
+    const identity: ServiceIdentity = { service: proxy.DestinationServiceName, namespace: 'default', datacenter: ctx.datacenter };
+    const ownProtocol = asProtocol(proxy.Config?.['protocol']) ?? serviceProtocol(ctx.store, identity.service, deps);
+    const upstreams = (proxy.Upstreams ?? []).map((u) =>
+      upstreamSnapshot(
+        ctx,
+        deps,
+        u.DestinationName,
+        { service: u.DestinationName, namespace: u.DestinationNamespace || 'default', datacenter: u.Datacenter || ctx.datacenter },
+        { address: u.LocalBindAddress || '127.0.0.1', port: u.LocalBindPort ?? 0 },
+        asProtocol(u.Config?.['protocol']),
+        typeof u.Config?.['connect_timeout_ms'] === 'number' ? (u.Config['connect_timeout_ms'] as number) : undefined,
+      ),
+    );
+    const leaf = await ctx.identity.leaf(identity.service);
+    return {
+      ok: true,
+      deps,
+      snapshot: {
+        kind: 'connect-proxy',
+        proxyId,
+        identity,
+        tls: { trustDomain, rootsPEM: ctx.identity.rootsPEM(), leafCertPEM: leaf.certPEM, leafKeyPEM: leaf.keyPEM },
+        upstreams: dedupeUpstreams(trustDomain, upstreams),
+        inbound: {
+          address,
+          port: svc.Port,
+          protocol: ownProtocol,
+          localAppAddress: proxy.LocalServiceAddress || '127.0.0.1',
+          localAppPort: proxy.LocalServicePort ?? 0,
+          authorization: authorization(ctx),
+        },
+      },
+    };
+  }
+
+  if (svc.Connect?.Native) {
+    const identity: ServiceIdentity = { service: svc.Service, namespace: 'default', datacenter: ctx.datacenter };
+    const upstreams: UpstreamSnapshot[] = [];
+    let inbound: InboundSnapshot | undefined;
+    for (const name of [...new Set(requests.listeners)].sort()) {
+      if (name.startsWith(SERVER_LISTENER_PREFIX)) {
+        const hostPort = name.slice(SERVER_LISTENER_PREFIX.length);
+        const i = hostPort.lastIndexOf(':');
+        const host = hostPort.slice(0, i).replace(/^\[|\]$/g, '');
+        const port = Number(hostPort.slice(i + 1));
+        if (i > 0 && port === svc.Port) {
+          inbound = {
+            address: host,
+            port,
+            protocol: 'grpc',
+            localAppAddress: host,
+            localAppPort: port,
+            authorization: authorization(ctx),
+          };
+        }
+        continue;
+      }
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) continue;
+      upstreams.push(
+        upstreamSnapshot(ctx, deps, name, { service: name, namespace: 'default', datacenter: ctx.datacenter }, { address: '', port: 0 }, 'grpc', undefined),
+      );
+    }
+    return {
+      ok: true,
+      deps,
+      snapshot: {
+        kind: 'grpc-proxyless',
+        proxyId,
+        identity,
+        tls: { trustDomain, rootsPEM: ctx.identity.rootsPEM(), leafCertPEM: '', leafKeyPEM: '' },
+        upstreams,
+        inbound,
+        certificateProviderInstance: ctx.grpcCertificateProvider,
+      },
+    };
+  }
+
+  return { ok: false, reason: `service "${proxyId}" is neither a connect-proxy nor Connect-native`, deps };
+}
+
+/** Two upstreams to the same destination would make duplicate clusters; keep the first. */
+function dedupeUpstreams(trustDomain: string, upstreams: UpstreamSnapshot[]): UpstreamSnapshot[] {
+  const seen = new Set<string>();
+  return upstreams.filter((u) => {
+    const key = clusterSni(trustDomain, u.destination);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
