@@ -153,13 +153,18 @@ function srvRecords(qname: string, instances: DnsInstance[], ctx: DnsAnswerConte
       target = `${inst.Node}.node.${ctx.datacenter}.${ctx.domain}`;
       address = inst.NodeAddress;
     }
-    answers.push({ type: 'SRV', name: qname, ttl: ctx.ttl, data: { priority: 1, weight: 1, port: inst.ServicePort, target } });
+    answers.push({ type: 'SRV', name: qname, ttl: ctx.ttl, data: { priority: 1, weight: srvWeight(inst), port: inst.ServicePort, target } });
     if (address !== undefined && !added.has(target.toLowerCase())) {
       added.add(target.toLowerCase());
       additionals.push(...addressRecords(target, address, 'ANY', ctx).filter((r) => r.type !== 'CNAME'));
     }
   }
   return { rcode: RCODE.NOERROR, answers, additionals };
+}
+
+function srvWeight(inst: DnsInstance): number {
+  const w = inst.Weight;
+  return w !== undefined && Number.isInteger(w) && w >= 0 && w <= 65535 ? w : 1;
 }
 
 /** The zone's SOA, sent in the authority section of empty and NXDOMAIN answers. */

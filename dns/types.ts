@@ -9,6 +9,11 @@ export interface DnsInstance {
   ServiceAddress: string;
   ServicePort: number;
   Tags: string[];
+  /**
+   * SRV weight; default 1. Consul takes it from the service's Weights: Passing for a passing
+   * instance, Warning for one in warning, so the adapter picks by the instance's status.
+   */
+  Weight?: number;
 }
 
 export interface DnsNode {

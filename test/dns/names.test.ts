@@ -80,6 +80,23 @@ describe('answerQuery', () => {
     expect(ports(() => 0.999)).toEqual([1, 2, 3]);
   });
 
+  it('carries the instance weight in SRV records, 1 when unset', () => {
+    const weighted: DnsAnswerContext = {
+      ...ctx(() => 0.999),
+      catalog: {
+        serviceInstances: () => [
+          { Node: 'a', NodeAddress: '10.0.0.1', ServiceAddress: '', ServicePort: 1, Tags: [], Weight: 10 },
+          { Node: 'b', NodeAddress: '10.0.0.2', ServiceAddress: '', ServicePort: 2, Tags: [] },
+        ],
+        node: () => undefined,
+      },
+    };
+    const weights = (answerQuery(query('web.service.consul', 'SRV'), weighted).answers ?? []).map((a) =>
+      a.type === 'SRV' ? a.data.weight : -1,
+    );
+    expect(weights).toEqual([10, 1]);
+  });
+
   it('puts the SOA serial from the context in the authority section', () => {
     const res = answerQuery(query('nope.service.consul', 'A'), ctx(Math.random));
     expect((res.flags ?? 0) & 0xf).toBe(3);
