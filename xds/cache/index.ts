@@ -1,0 +1,19 @@
+/** The resource cache: encoded resources with content-hash versions, watched by the ADS server. */
+export type { ConfigWatcher, WatchRequest, WatchResponse, CancelWatch } from './watch.ts';
+export {
+  encodeResource,
+  resourceNameOf,
+  InvalidResourceError,
+  type Resource,
+  type ResourceObject,
+  type EncodedAny,
+  type DeltaResourceWrapper,
+} from './resource.ts';
+export { findFieldError } from './check-fields.ts';
+export {
+  SnapshotCache,
+  type SnapshotInput,
+  type NodeSnapshot,
+  type SnapshotChange,
+  type CacheStats,
+} from './snapshot-cache.ts';

@@ -1,0 +1,190 @@
+/**
+ * SnapshotCache: a ConfigWatcher fed with one complete set of resources per
+ * node (`setSnapshot`). Resources are encoded once and shared: the same plain
+ * object given to many nodes is encoded once, and equal content found again is
+ * replaced by the Resource already held, so every stream sends one Buffer.
+ */
+import { ADS_PUSH_ORDER, type ResourceTypeUrl } from '../type-urls.ts';
+import { encodeResource, InvalidResourceError, type Resource, type ResourceObject } from './resource.ts';
+import type { CancelWatch, ConfigWatcher, WatchRequest, WatchResponse } from './watch.ts';
+
+/** The resources of one node by type; a type left out has no resources. */
+export type SnapshotInput = Partial<Record<ResourceTypeUrl, Iterable<Resource | ResourceObject>>>;
+
+/** A node's resources: type → name → Resource. */
+export type NodeSnapshot = ReadonlyMap<ResourceTypeUrl, ReadonlyMap<string, Resource>>;
+
+/** Counters of a cache, for tests and metrics. */
+export interface CacheStats {
+  /** Resource encodings done since the cache was made (encode-once proof). */
+  encodings: number;
+  /** Nodes holding a snapshot. */
+  nodes: number;
+  /** Open watches. */
+  watches: number;
+}
+
+/** What one setSnapshot changed, by type: names added or updated, and names removed. */
+export type SnapshotChange = Partial<Record<ResourceTypeUrl, { updated: string[]; removed: string[] }>>;
+
+interface Watch {
+  readonly request: WatchRequest;
+  readonly respond: (response: WatchResponse) => void;
+}
+
+function isResource(v: Resource | ResourceObject): v is Resource {
+  return typeof (v as Resource).version === 'string' && typeof (v as Resource).any === 'object' && (v as Resource).delta !== undefined;
+}
+
+/** A watchable cache of per-node snapshots. */
+export class SnapshotCache implements ConfigWatcher {
+  private readonly snapshots = new Map<string, Map<ResourceTypeUrl, Map<string, Resource>>>();
+  private readonly watches = new Map<string, Set<Watch>>();
+  private readonly byObject = new WeakMap<object, Map<ResourceTypeUrl, Resource>>();
+  // Content-addressed: (type, name, version) → the one Resource with those bytes.
+  private readonly interned = new Map<string, WeakRef<Resource>>();
+  private encodings = 0;
+
+  /** Encodes a resource object (once per object identity) or returns the shared Resource with equal content; throws InvalidResourceError. */
+  encode(typeUrl: ResourceTypeUrl, obj: ResourceObject): Resource {
+    const memo = this.byObject.get(obj)?.get(typeUrl);
+    if (memo) return memo;
+    this.encodings++;
+    const fresh = encodeResource(typeUrl, obj);
+    const resource = this.intern(fresh);
+    let perType = this.byObject.get(obj);
+    if (!perType) this.byObject.set(obj, (perType = new Map()));
+    perType.set(typeUrl, resource);
+    return resource;
+  }
+
+  /**
+   * Replaces a node's resources. Everything is encoded and checked first: an
+   * invalid resource throws InvalidResourceError and nothing is applied.
+   * Resources whose content did not change keep their version and wake no one.
+   */
+  setSnapshot(nodeId: string, input: SnapshotInput): SnapshotChange {
+    const next = new Map<ResourceTypeUrl, Map<string, Resource>>();
+    for (const typeUrl of ADS_PUSH_ORDER) {
+      const byName = new Map<string, Resource>();
+      for (const item of input[typeUrl] ?? []) {
+        const resource = isResource(item) ? this.intern(item) : this.encode(typeUrl, item);
+        if (resource.typeUrl !== typeUrl) throw new InvalidResourceError(typeUrl, resource.name, `is a ${resource.typeUrl} resource`);
+        if (byName.has(resource.name)) throw new InvalidResourceError(typeUrl, resource.name, 'appears twice in the snapshot');
+        byName.set(resource.name, resource);
+      }
+      next.set(typeUrl, byName);
+    }
+    const previous = this.snapshots.get(nodeId);
+    this.snapshots.set(nodeId, next);
+    const change: SnapshotChange = {};
+    for (const typeUrl of ADS_PUSH_ORDER) {
+      const before = previous?.get(typeUrl) ?? new Map<string, Resource>();
+      const after = next.get(typeUrl) ?? new Map<string, Resource>();
+      const updated = [...after.values()].filter((r) => before.get(r.name)?.version !== r.version).map((r) => r.name);
+      const removed = [...before.keys()].filter((n) => !after.has(n));
+      if (updated.length > 0 || removed.length > 0) change[typeUrl] = { updated, removed };
+    }
+    this.wake(nodeId, previous === undefined ? undefined : change);
+    return change;
+  }
+
+  /** Forgets a node's snapshot (its open watches stay and are answered by the next snapshot). */
+  clearSnapshot(nodeId: string): void {
+    this.snapshots.delete(nodeId);
+  }
+
+  /** A node's current resources, or undefined before its first snapshot. */
+  getSnapshot(nodeId: string): NodeSnapshot | undefined {
+    return this.snapshots.get(nodeId);
+  }
+
+  /** Counters (encodings done, nodes, open watches). */
+  stats(): CacheStats {
+    let watches = 0;
+    for (const set of this.watches.values()) watches += set.size;
+    return { encodings: this.encodings, nodes: this.snapshots.size, watches };
+  }
+
+  createWatch(request: WatchRequest, respond: (response: WatchResponse) => void): CancelWatch {
+    const answer = this.answer(request);
+    if (answer) {
+      respond(answer);
+      return () => {};
+    }
+    const watch: Watch = { request, respond };
+    let set = this.watches.get(request.nodeId);
+    if (!set) this.watches.set(request.nodeId, (set = new Set()));
+    set.add(watch);
+    return () => {
+      const current = this.watches.get(request.nodeId);
+      current?.delete(watch);
+      if (current && current.size === 0) this.watches.delete(request.nodeId);
+    };
+  }
+
+  fetch(request: WatchRequest): WatchResponse | undefined {
+    const snapshot = this.snapshots.get(request.nodeId);
+    return snapshot ? stateOf(request, snapshot) : undefined;
+  }
+
+  /** Answers the node's watches touched by a change (all of them for a first snapshot), in push order. */
+  private wake(nodeId: string, change: SnapshotChange | undefined): void {
+    const set = this.watches.get(nodeId);
+    if (!set) return;
+    for (const typeUrl of ADS_PUSH_ORDER) {
+      if (change && !change[typeUrl]) continue;
+      for (const watch of [...set]) {
+        if (watch.request.typeUrl !== typeUrl) continue;
+        const answer = this.answer(watch.request);
+        if (!answer) continue;
+        set.delete(watch);
+        watch.respond(answer);
+      }
+    }
+    if (set.size === 0) this.watches.delete(nodeId);
+  }
+
+  private answer(request: WatchRequest): WatchResponse | undefined {
+    const snapshot = this.snapshots.get(request.nodeId);
+    if (!snapshot) return undefined;
+    const state = stateOf(request, snapshot);
+    if (request.answerWhenEmpty || state.removed.length > 0) return state;
+    for (const r of state.resources.values()) {
+      if (request.knownVersions.get(r.name) !== r.version) return state;
+    }
+    return undefined;
+  }
+
+  private intern(resource: Resource): Resource {
+    const key = `${resource.typeUrl}\0${resource.name}\0${resource.version}`;
+    const held = this.interned.get(key)?.deref();
+    if (held) return held;
+    this.interned.set(key, new WeakRef(resource));
+    if (this.interned.size > 4096 && this.interned.size % 1024 === 0) this.sweep();
+    return resource;
+  }
+
+  private sweep(): void {
+    for (const [key, ref] of this.interned) if (!ref.deref()) this.interned.delete(key);
+  }
+}
+
+function stateOf(request: WatchRequest, snapshot: NodeSnapshot): WatchResponse {
+  const all = snapshot.get(request.typeUrl) ?? new Map<string, Resource>();
+  let resources: Map<string, Resource>;
+  if (request.wildcard) {
+    resources = new Map(all);
+  } else {
+    resources = new Map();
+    for (const name of request.names) {
+      const r = all.get(name);
+      if (r) resources.set(name, r);
+    }
+  }
+  const removed: string[] = [];
+  for (const name of request.knownVersions.keys()) {
+    if (!resources.has(name) && (request.wildcard || request.names.has(name))) removed.push(name);
+  }
+  return { typeUrl: request.typeUrl, resources, removed };
+}

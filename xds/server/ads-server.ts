@@ -1,0 +1,141 @@
+/**
+ * The xDS gRPC server: Envoy's AggregatedDiscoveryService (state-of-the-world
+ * and delta) on @grpc/grpc-js, answering from a ConfigWatcher.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { ConfigWatcher } from '../cache/index.ts';
+import { AdsStream, type StreamSink } from './ads-stream.ts';
+import type { AdsMode, ProxyStatus } from './proxy-status.ts';
+import {
+  adsServiceDefinition,
+  type DeltaDiscoveryRequest__Output,
+  type DiscoveryRequest__Output,
+  type OutgoingDeltaDiscoveryResponse,
+  type OutgoingDiscoveryResponse,
+} from './service-definitions.ts';
+
+/** What an XdsServer is made of. */
+export interface XdsServerOptions {
+  cache: ConfigWatcher;
+  logger: Logger;
+  /** Injected for deterministic status timestamps in tests. */
+  now?: () => Date;
+}
+
+/** gRPC channel options: no channelz bookkeeping, room for large snapshots. */
+export const XDS_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.enable_channelz': 0,
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.max_send_message_length': 256 * 1024 * 1024,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.keepalive_permit_without_calls': 1,
+};
+
+type AnyDuplex<Req, Res> = grpc.ServerDuplexStream<Req, Res>;
+
+/** The ADS server: `listen`, `proxies()` for status, `close`. */
+export class XdsServer {
+  readonly grpcServer: grpc.Server;
+  private readonly streams = new Set<AdsStream>();
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private nextStreamId = 1;
+  private boundPort: number | undefined;
+
+  constructor(private readonly opts: XdsServerOptions) {
+    this.logger = opts.logger.child({ component: 'xds' });
+    this.now = opts.now ?? (() => new Date());
+    this.grpcServer = new grpc.Server(XDS_GRPC_SERVER_OPTIONS);
+    this.grpcServer.addService(adsServiceDefinition(), {
+      StreamAggregatedResources: (call: AnyDuplex<DiscoveryRequest__Output, OutgoingDiscoveryResponse>) =>
+        this.serve(call, 'sotw', (stream, req) => stream.onSotwRequest(req)),
+      DeltaAggregatedResources: (call: AnyDuplex<DeltaDiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse>) =>
+        this.serve(call, 'delta', (stream, req) => stream.onDeltaRequest(req)),
+    });
+  }
+
+  /** Binds (plaintext) and resolves with the bound port; port 0 picks a free one. */
+  async listen(host: string, port: number): Promise<number> {
+    const bound = await new Promise<number>((resolve, reject) => {
+      this.grpcServer.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      );
+    });
+    this.boundPort = bound;
+    this.logger.info({ host, port: bound }, 'xDS server listening');
+    return bound;
+  }
+
+  /** The port bound by `listen`, if any. */
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  /** Status of every identified stream, oldest first. */
+  proxies(): ProxyStatus[] {
+    const out: ProxyStatus[] = [];
+    for (const s of this.streams) {
+      const st = s.status();
+      if (st) out.push(st);
+    }
+    return out;
+  }
+
+  /** Ends every stream and stops the server. */
+  async close(): Promise<void> {
+    for (const s of this.streams) s.close();
+    this.streams.clear();
+    // ADS streams never finish on their own: a graceful shutdown would wait forever.
+    this.grpcServer.forceShutdown();
+  }
+
+  private serve<Req, Res extends OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse>(
+    call: AnyDuplex<Req, Res>,
+    mode: AdsMode,
+    handle: (stream: AdsStream, req: Req) => void,
+  ): void {
+    let ended = false;
+    const sink: StreamSink = {
+      write: (response) => {
+        if (!ended) call.write(response as Res);
+      },
+      fail: (message) => {
+        if (ended) return;
+        ended = true;
+        call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: message });
+      },
+    };
+    const stream = new AdsStream(this.nextStreamId++, mode, sink, { cache: this.opts.cache, logger: this.logger, now: this.now });
+    this.streams.add(stream);
+    const finish = (): void => {
+      stream.close();
+      this.streams.delete(stream);
+    };
+    call.on('data', (req: Req) => {
+      try {
+        handle(stream, req);
+      } catch (err) {
+        this.logger.error({ err, stream: stream.id }, 'ADS request failed');
+        sink.fail(`internal error: ${(err as Error).message}`);
+        finish();
+      }
+    });
+    call.on('end', () => {
+      finish();
+      if (!ended) {
+        ended = true;
+        call.end();
+      }
+    });
+    call.on('cancelled', () => {
+      ended = true;
+      finish();
+    });
+    call.on('error', () => {
+      ended = true;
+      finish();
+    });
+    call.on('close', finish);
+  }
+}

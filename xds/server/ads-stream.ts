@@ -1,0 +1,403 @@
+/**
+ * One ADS stream, state-of-the-world or delta: per-type subscriptions, what
+ * the proxy holds, nonces, ACK/NACK, and make-before-break ordering.
+ *
+ * Cache answers arrive through single-shot watches and are gathered until the
+ * end of the current tick, so the answers caused by one change are pushed
+ * together in ADS_PUSH_ORDER, with cluster and endpoint removals last.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CancelWatch, ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
+import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, TYPE_SHORT_NAMES, WILDCARD_TYPES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
+import type { Node__Output } from '../generated/envoy/config/core/v3/Node.ts';
+import type { Status__Output } from '../generated/google/rpc/Status.ts';
+import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
+import type { AdsMode, ProxyFlavour, ProxyStatus, TypeStatus } from './proxy-status.ts';
+
+/** Types whose removals go out after every other push of a change (make-before-break). */
+const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOINT_TYPE]);
+
+/** Where a stream writes and how it gives up; a thin face of the gRPC call. */
+export interface StreamSink {
+  write(response: OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse): void;
+  /** Ends the stream with an INVALID_ARGUMENT error. */
+  fail(message: string): void;
+}
+
+/** What a stream needs from the server. */
+export interface AdsStreamContext {
+  cache: ConfigWatcher;
+  logger: Logger;
+  now: () => Date;
+}
+
+interface TypeState {
+  readonly typeUrl: ResourceTypeUrl;
+  wildcard: boolean;
+  names: Set<string>;
+  /** name → version the proxy holds (was last sent, or declared on a delta reconnect). */
+  readonly known: Map<string, string>;
+  /** The Resources behind `known` (absent for versions a delta client declared). */
+  readonly sent: Map<string, Resource>;
+  cancel: CancelWatch | undefined;
+  answered: boolean;
+  lastNonce: string | undefined;
+  status: TypeStatus;
+}
+
+/**
+ * Proxyless gRPC announces itself by user agent (`grpc-node-js`, `grpc-go`...) or `metadata.proxyless`.
+ * (protobufjs's built-in google.protobuf.Value keeps camelCase field names.)
+ */
+export function flavourOf(node: Node__Output | undefined): ProxyFlavour {
+  if (node?.user_agent_name?.startsWith('grpc')) return 'grpc';
+  const flag = node?.metadata?.fields?.['proxyless'];
+  if (flag && (flag.boolValue === true || flag.stringValue === 'true')) return 'grpc';
+  return 'envoy';
+}
+
+/** A hash naming the set of (name, version) pairs a type holds: version_info of SotW responses. */
+function typeVersion(resources: Iterable<Resource>): string {
+  const entries = [...resources].map((r) => `${r.name}\0${r.version}`).sort();
+  return createHash('sha256').update(entries.join('\n')).digest('base64url').slice(0, 16);
+}
+
+/** The server-side state machine of one ADS stream. */
+export class AdsStream {
+  private readonly types = new Map<ResourceTypeUrl, TypeState>();
+  private pending = new Map<ResourceTypeUrl, WatchResponse>();
+  private flushScheduled = false;
+  private closed = false;
+  private nonces = 0;
+  private nodeId: string | undefined;
+  private nodeCluster = '';
+  private flavour: ProxyFlavour = 'envoy';
+  private userAgent = '';
+  private readonly connectedSince: Date;
+  private log: Logger;
+
+  constructor(
+    readonly id: number,
+    readonly mode: AdsMode,
+    private readonly sink: StreamSink,
+    private readonly ctx: AdsStreamContext,
+  ) {
+    this.connectedSince = ctx.now();
+    this.log = ctx.logger.child({ stream: id, mode });
+  }
+
+  /** Handles one state-of-the-world DiscoveryRequest. */
+  onSotwRequest(req: DiscoveryRequest__Output): void {
+    if (this.closed || !this.identify(req.node)) return;
+    const typeUrl = this.typeOf(req.type_url);
+    if (!typeUrl) return;
+    const nonce = req.response_nonce ?? '';
+    let st = this.types.get(typeUrl);
+    // Only the latest response may be answered: an older nonce means the
+    // proxy has not seen what we sent since, and will speak again when it has.
+    if (st && nonce !== '' && nonce !== st.lastNonce) {
+      st.status.staleRequests++;
+      return;
+    }
+    const first = !st;
+    st ??= this.newState(typeUrl);
+    if (nonce !== '') this.recordReply(st, nonce, req.error_detail);
+    const requested = req.resource_names ?? [];
+    let wildcard = false;
+    if (WILDCARD_TYPES.has(typeUrl)) {
+      wildcard = requested.includes('*') || (requested.length === 0 && (first || st.wildcard));
+    }
+    const names = new Set(requested.filter((n) => n !== '*'));
+    if (!first && wildcard === st.wildcard && sameSet(names, st.names)) return;
+    st.wildcard = wildcard;
+    st.names = names;
+    if (!wildcard) this.forgetUnsubscribed(st);
+    this.rewatch(st);
+  }
+
+  /** Handles one DeltaDiscoveryRequest. */
+  onDeltaRequest(req: DeltaDiscoveryRequest__Output): void {
+    if (this.closed || !this.identify(req.node)) return;
+    const typeUrl = this.typeOf(req.type_url);
+    if (!typeUrl) return;
+    let st = this.types.get(typeUrl);
+    const first = !st;
+    st ??= this.newState(typeUrl);
+    const nonce = req.response_nonce ?? '';
+    if (nonce !== '') {
+      // Subscription changes in delta are incremental and always apply; only
+      // an ACK/NACK of a response that is no longer the latest is ignored.
+      if (nonce === st.lastNonce) this.recordReply(st, nonce, req.error_detail);
+      else st.status.staleRequests++;
+    }
+    const subscribe = req.resource_names_subscribe ?? [];
+    const unsubscribe = req.resource_names_unsubscribe ?? [];
+    let changed = first;
+    if (first) {
+      for (const [name, version] of Object.entries(req.initial_resource_versions ?? {})) st.known.set(name, version);
+      if (WILDCARD_TYPES.has(typeUrl) && subscribe.length === 0) st.wildcard = true;
+    }
+    for (const name of subscribe) {
+      if (name === '*') {
+        if (WILDCARD_TYPES.has(typeUrl) && !st.wildcard) (st.wildcard = true), (changed = true);
+        continue;
+      }
+      // Subscribing again to a name asks for it again.
+      if (!first) st.known.delete(name), st.sent.delete(name);
+      st.names.add(name);
+      changed = true;
+    }
+    for (const name of unsubscribe) {
+      if (name === '*') {
+        if (st.wildcard) (st.wildcard = false), (changed = true);
+      } else if (st.names.delete(name)) {
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    if (!st.wildcard) this.forgetUnsubscribed(st);
+    this.rewatch(st);
+  }
+
+  /** Stops every watch; nothing is written afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const st of this.types.values()) st.cancel?.();
+    this.pending.clear();
+  }
+
+  /** This stream's status, or undefined before the proxy named itself. */
+  status(): ProxyStatus | undefined {
+    if (this.nodeId === undefined) return undefined;
+    const types: Record<string, TypeStatus> = {};
+    for (const st of this.types.values()) {
+      types[TYPE_SHORT_NAMES[st.typeUrl]] = {
+        ...st.status,
+        wildcard: st.wildcard,
+        subscribed: [...st.names].sort(),
+        resources: [...st.known.keys()].sort(),
+      };
+    }
+    return {
+      streamId: this.id,
+      nodeId: this.nodeId,
+      cluster: this.nodeCluster,
+      flavour: this.flavour,
+      mode: this.mode,
+      userAgent: this.userAgent,
+      connectedSince: this.connectedSince.toISOString(),
+      types,
+    };
+  }
+
+  private identify(node: Node__Output | undefined): boolean {
+    if (this.nodeId !== undefined) return true;
+    if (!node?.id) {
+      this.sink.fail('node.id is required in the first request of a stream');
+      this.close();
+      return false;
+    }
+    this.nodeId = node.id;
+    this.nodeCluster = node.cluster ?? '';
+    this.flavour = flavourOf(node);
+    this.userAgent = [node.user_agent_name, node.user_agent_version].filter(Boolean).join('/');
+    this.log = this.log.child({ node: node.id });
+    this.log.info({ flavour: this.flavour, cluster: this.nodeCluster }, 'proxy connected');
+    return true;
+  }
+
+  private typeOf(typeUrl: string | undefined): ResourceTypeUrl | undefined {
+    if (typeUrl && isResourceTypeUrl(typeUrl)) return typeUrl;
+    this.log.warn({ typeUrl }, 'request for an unsupported type ignored');
+    return undefined;
+  }
+
+  private newState(typeUrl: ResourceTypeUrl): TypeState {
+    const st: TypeState = {
+      typeUrl,
+      wildcard: false,
+      names: new Set(),
+      known: new Map(),
+      sent: new Map(),
+      cancel: undefined,
+      answered: false,
+      lastNonce: undefined,
+      status: { typeUrl, wildcard: false, subscribed: [], resources: [], staleRequests: 0 },
+    };
+    this.types.set(typeUrl, st);
+    return st;
+  }
+
+  private recordReply(st: TypeState, nonce: string, error: Status__Output | undefined): void {
+    const at = this.ctx.now().toISOString();
+    const version = st.status.lastSent?.version ?? '';
+    if (error) {
+      // The proxy keeps its last good config; we keep what we sent as "known"
+      // so the same content is never pushed again: no resend loop.
+      st.status.lastNack = { version, nonce, at, message: error.message ?? '', code: error.code ?? 0 };
+      this.log.warn({ type: TYPE_SHORT_NAMES[st.typeUrl], nonce, error: error.message }, 'proxy rejected a response (NACK)');
+    } else {
+      st.status.lastAcked = { version, nonce, at };
+    }
+  }
+
+  /** Drops what the proxy holds outside a named subscription, so a later subscribe sends it again. */
+  private forgetUnsubscribed(st: TypeState): void {
+    for (const name of [...st.known.keys()]) {
+      if (!st.names.has(name)) st.known.delete(name), st.sent.delete(name);
+    }
+  }
+
+  private watchRequest(st: TypeState): WatchRequest {
+    return {
+      nodeId: this.nodeId ?? '',
+      typeUrl: st.typeUrl,
+      wildcard: st.wildcard,
+      names: st.names,
+      knownVersions: st.known,
+      answerWhenEmpty: st.wildcard && !st.answered,
+    };
+  }
+
+  private rewatch(st: TypeState): void {
+    st.cancel?.();
+    st.cancel = undefined;
+    // An answer gathered for the old subscription no longer applies.
+    this.pending.delete(st.typeUrl);
+    let answered = false;
+    const cancel = this.ctx.cache.createWatch(this.watchRequest(st), (response) => {
+      answered = true;
+      st.cancel = undefined;
+      this.enqueue(response);
+    });
+    if (!answered) st.cancel = cancel;
+  }
+
+  private enqueue(response: WatchResponse): void {
+    if (this.closed) return;
+    this.pending.set(response.typeUrl, response);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = new Map();
+    if (this.closed) return;
+    const forced = this.dependentResends(batch);
+    const removalsLast: Array<() => void> = [];
+    for (const typeUrl of ADS_PUSH_ORDER) {
+      const answer = batch.get(typeUrl);
+      const st = this.types.get(typeUrl);
+      if (!answer || !st) continue;
+      const force = forced.get(typeUrl);
+      const current = [...answer.resources.values()];
+      const upserts = current.filter((r) => st.known.get(r.name) !== r.version || force?.has(r.name));
+      const removed = answer.removed.filter((n) => st.known.has(n));
+      const mustAnswer = st.wildcard && !st.answered;
+      const deferRemoval = REMOVED_LAST.has(typeUrl) && removed.length > 0;
+      if (this.mode === 'delta') {
+        const removeNow = deferRemoval ? [] : removed;
+        if (upserts.length > 0 || removeNow.length > 0 || mustAnswer) this.sendDelta(st, upserts, removeNow);
+        if (deferRemoval) removalsLast.push(() => this.sendDelta(st, [], removed));
+      } else if (deferRemoval) {
+        // Until everything that used them is updated, the removed ones stay in the set.
+        if (upserts.length > 0 || mustAnswer) {
+          const kept = removed.map((n) => st.sent.get(n)).filter((r): r is Resource => r !== undefined);
+          this.sendSotw(st, [...current, ...kept], upserts, []);
+        }
+        removalsLast.push(() => this.sendSotw(st, current, [], removed));
+      } else if (upserts.length > 0 || removed.length > 0 || mustAnswer) {
+        this.sendSotw(st, current, upserts, removed);
+      }
+    }
+    for (const send of removalsLast) send();
+    for (const typeUrl of batch.keys()) {
+      const st = this.types.get(typeUrl);
+      if (st && !st.cancel) this.rewatch(st);
+    }
+  }
+
+  /**
+   * Envoy re-warms a cluster (listener) when it changes and waits for its
+   * endpoints (routes): those are sent again even when unchanged. Adds the
+   * current state of such types to the batch and returns the names to force.
+   */
+  private dependentResends(batch: Map<ResourceTypeUrl, WatchResponse>): Map<ResourceTypeUrl, Set<string>> {
+    const forced = new Map<ResourceTypeUrl, Set<string>>();
+    for (const [typeUrl, answer] of batch) {
+      const st = this.types.get(typeUrl);
+      if (!st) continue;
+      for (const r of answer.resources.values()) {
+        if (!r.dependents || st.known.get(r.name) === r.version) continue;
+        const dep = this.types.get(r.dependents.typeUrl);
+        if (!dep) continue;
+        for (const name of r.dependents.names) {
+          if (!dep.wildcard && !dep.names.has(name)) continue;
+          let set = forced.get(dep.typeUrl);
+          if (!set) forced.set(dep.typeUrl, (set = new Set()));
+          set.add(name);
+        }
+      }
+    }
+    for (const typeUrl of forced.keys()) {
+      const st = this.types.get(typeUrl);
+      if (!st || batch.has(typeUrl)) continue;
+      const state = this.ctx.cache.fetch(this.watchRequest(st));
+      if (!state) continue;
+      st.cancel?.();
+      st.cancel = undefined;
+      batch.set(typeUrl, state);
+    }
+    return forced;
+  }
+
+  private nextNonce(): string {
+    this.nonces++;
+    return `${this.id}-${this.nonces}`;
+  }
+
+  private sendSotw(st: TypeState, resources: Resource[], upserts: Resource[], removed: string[]): void {
+    for (const r of upserts) st.known.set(r.name, r.version), st.sent.set(r.name, r);
+    for (const n of removed) st.known.delete(n), st.sent.delete(n);
+    const response: OutgoingDiscoveryResponse = {
+      version_info: typeVersion(resources),
+      resources: resources.map((r) => r.any),
+      type_url: st.typeUrl,
+      nonce: this.nextNonce(),
+    };
+    this.record(st, response.version_info, response.nonce, resources.length, removed.length);
+    this.sink.write(response);
+  }
+
+  private sendDelta(st: TypeState, upserts: Resource[], removed: string[]): void {
+    for (const r of upserts) st.known.set(r.name, r.version), st.sent.set(r.name, r);
+    for (const n of removed) st.known.delete(n), st.sent.delete(n);
+    const response: OutgoingDeltaDiscoveryResponse = {
+      system_version_info: typeVersion(st.sent.values()),
+      resources: upserts.map((r) => r.delta),
+      type_url: st.typeUrl,
+      removed_resources: removed,
+      nonce: this.nextNonce(),
+    };
+    this.record(st, response.system_version_info, response.nonce, upserts.length, removed.length);
+    this.sink.write(response);
+  }
+
+  private record(st: TypeState, version: string, nonce: string, count: number, removed: number): void {
+    st.answered = true;
+    st.lastNonce = nonce;
+    st.status.lastSent = { version, nonce, at: this.ctx.now().toISOString() };
+    this.log.debug({ type: TYPE_SHORT_NAMES[st.typeUrl], version, nonce, resources: count, removed }, 'pushed');
+  }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}

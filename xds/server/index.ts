@@ -1,0 +1,10 @@
+/** The ADS gRPC server (state-of-the-world and delta) and the status it reports. */
+export { XdsServer, XDS_GRPC_SERVER_OPTIONS, type XdsServerOptions } from './ads-server.ts';
+export { flavourOf } from './ads-stream.ts';
+export {
+  adsServiceDefinition,
+  type AdsServiceDefinition,
+  type OutgoingDiscoveryResponse,
+  type OutgoingDeltaDiscoveryResponse,
+} from './service-definitions.ts';
+export type { ProxyStatus, TypeStatus, VersionStamp, NackRecord, ProxyFlavour, AdsMode } from './proxy-status.ts';
