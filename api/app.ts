@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyError, type FastifyBaseLogge
 import type { Logger } from 'pino';
 import { ApiError } from './errors.ts';
 import { statusRoutes } from './status.ts';
+import { xdsRoutes, type XdsStatusSource } from './xds.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
@@ -15,6 +16,8 @@ export interface ApiDeps {
   datacenter: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
+  /** The xDS server, for `/v1/xds/proxies` (empty list without it). */
+  xds?: XdsStatusSource;
 }
 
 /** Builds the fastify app with every route registered (not yet listening). */
@@ -57,5 +60,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   await app.register(statusRoutes, { deps });
+  await app.register(xdsRoutes, { deps });
   return app;
 }
