@@ -8,10 +8,35 @@ export interface XdsStatusSource {
   proxies(): ProxyStatus[];
 }
 
-interface ApiStamp {
+/** A response sent or ACKed, as the API shows it. */
+export interface ApiStamp {
   Version: string;
   Nonce: string;
   Time: string;
+}
+
+/** One resource type of one stream, as the API shows it. */
+export interface ApiTypeStatus {
+  TypeURL: string;
+  Wildcard: boolean;
+  Subscribed: string[];
+  Resources: string[];
+  LastSent: ApiStamp | null;
+  LastAcked: ApiStamp | null;
+  LastNack: (ApiStamp & { Message: string; Code: number }) | null;
+  StaleRequests: number;
+}
+
+/** One ADS stream, as `/v1/xds/proxies` shows it. */
+export interface ApiProxyStatus {
+  NodeID: string;
+  StreamID: number;
+  Cluster: string;
+  Flavour: 'envoy' | 'grpc';
+  Mode: 'sotw' | 'delta';
+  UserAgent: string;
+  ConnectedSince: string;
+  Types: Record<string, ApiTypeStatus>;
 }
 
 function stamp(s: VersionStamp | undefined): ApiStamp | null {
@@ -22,7 +47,7 @@ function nack(n: NackRecord | undefined): (ApiStamp & { Message: string; Code: n
   return n ? { Version: n.version, Nonce: n.nonce, Time: n.at, Message: n.message, Code: n.code } : null;
 }
 
-function typeToApi(t: TypeStatus): Record<string, unknown> {
+function typeToApi(t: TypeStatus): ApiTypeStatus {
   return {
     TypeURL: t.typeUrl,
     Wildcard: t.wildcard,
@@ -36,7 +61,7 @@ function typeToApi(t: TypeStatus): Record<string, unknown> {
 }
 
 /** One proxy stream in the API's PascalCase shape. */
-export function proxyStatusToApi(p: ProxyStatus): Record<string, unknown> {
+export function proxyStatusToApi(p: ProxyStatus): ApiProxyStatus {
   return {
     NodeID: p.nodeId,
     StreamID: p.streamId,

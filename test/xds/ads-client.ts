@@ -33,6 +33,7 @@ export class AdsTestStream<Req, Res> {
   private readonly queue: Res[] = [];
   private waiter: ((r: Res) => void) | undefined;
   error: grpc.ServiceError | undefined;
+  private readonly done: Promise<grpc.ServiceError | undefined>;
 
   constructor(private readonly call: grpc.ClientDuplexStream<Req, Res>) {
     call.on('data', (r: Res) => {
@@ -42,9 +43,18 @@ export class AdsTestStream<Req, Res> {
         w(r);
       } else this.queue.push(r);
     });
-    call.on('error', (err: grpc.ServiceError) => {
-      this.error = err;
+    this.done = new Promise((resolve) => {
+      call.on('error', (err: grpc.ServiceError) => {
+        this.error = err;
+        resolve(err);
+      });
+      call.on('end', () => resolve(this.error));
     });
+  }
+
+  /** Resolves when the server ends the stream, with its error if any. */
+  ended(): Promise<grpc.ServiceError | undefined> {
+    return this.done;
   }
 
   /** Sends one request. */
