@@ -3,6 +3,7 @@
  * (no Envoy types). Gathering fills it; the builders in xds/resources turn it
  * into resources. Same snapshot in, same resources out.
  */
+import type { CompiledIntentionRules } from '../../policy/index.ts';
 
 /** The proxy kinds Switchboard configures. Builders switch on this; the default case is an error. */
 export type ProxyKind = 'connect-proxy' | 'grpc-proxyless';
@@ -47,10 +48,16 @@ export interface UpstreamSnapshot {
   endpoints: EndpointSnapshot[];
 }
 
-/** Authorization of inbound connections; intentions fill `rules` later. */
+/**
+ * Authorization of inbound connections: the default policy plus the
+ * intentions governing this service, flattened by policy's
+ * `compileIntentions` (with the same `defaultAllow` and the inbound protocol).
+ */
 export interface InboundAuthorization {
   /** What happens when no intention matches. */
   defaultAllow: boolean;
+  /** The non-default decisions (allows when defaultAllow is false, denies when true); absent = none. */
+  rules?: CompiledIntentionRules;
 }
 
 /** The public side of a proxy: where it accepts mTLS and which local app it fronts. */

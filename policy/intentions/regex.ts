@@ -1,0 +1,38 @@
+/**
+ * Regular expressions in RE2 syntax — what Consul (Go's regexp), Envoy and
+ * gRPC's xDS RBAC all use — checked and run with RE2 itself (re2-wasm, the
+ * engine @grpc/grpc-js-xds evaluates RBAC with), so a pattern means here
+ * exactly what it will mean in the data plane.
+ */
+import { RE2 } from 're2-wasm';
+
+/** Compiled patterns; bounded because patterns come from user config. */
+const compiled = new Map<string, RE2>();
+const MAX_CACHED = 1024;
+
+function fullMatcher(pattern: string): RE2 {
+  let re = compiled.get(pattern);
+  if (!re) {
+    // Envoy's safe_regex matches the whole value; the group keeps `a|b` from
+    // anchoring only one branch.
+    re = new RE2(`^(?:${pattern})$`, 'u');
+    if (compiled.size >= MAX_CACHED) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re;
+}
+
+/** Why `pattern` is not a valid RE2 expression, or undefined when it is. */
+export function re2SyntaxError(pattern: string): string | undefined {
+  try {
+    fullMatcher(pattern);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/u?: /s, '');
+  }
+}
+
+/** True when `value` as a whole matches the RE2 `pattern` (which must be valid). */
+export function re2FullMatch(pattern: string, value: string): boolean {
+  return fullMatcher(pattern).test(value);
+}
