@@ -8,6 +8,10 @@ import type { Logger } from 'pino';
 import { ApiError } from './errors.ts';
 import { statusRoutes } from './status.ts';
 import { xdsRoutes, type XdsStatusSource } from './xds.ts';
+import type { AgentIdentity, CatalogStore } from '../catalog/index.ts';
+import { agentRoutes } from './agent.ts';
+import { catalogRoutes } from './catalog.ts';
+import { healthRoutes } from './health.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
@@ -18,6 +22,10 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** The xDS server, for `/v1/xds/proxies` (empty list without it). */
   xds?: XdsStatusSource;
+  /** The state store; the catalog, health and agent routes exist only with it. */
+  store?: CatalogStore;
+  /** The server's own node (agent endpoints); defaults to node `switchboard` at 127.0.0.1. */
+  agent?: AgentIdentity;
 }
 
 /** Builds the fastify app with every route registered (not yet listening). */
@@ -61,5 +69,16 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(statusRoutes, { deps });
   await app.register(xdsRoutes, { deps });
+  if (deps.store) {
+    const catalogDeps = {
+      store: deps.store,
+      agent: deps.agent ?? { node: 'switchboard', address: '127.0.0.1', datacenter: deps.datacenter },
+      datacenter: deps.datacenter,
+      logger: deps.logger,
+    };
+    await app.register(catalogRoutes, { deps: catalogDeps });
+    await app.register(healthRoutes, { deps: catalogDeps });
+    await app.register(agentRoutes, { deps: catalogDeps });
+  }
   return app;
 }

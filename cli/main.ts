@@ -15,18 +15,22 @@ export function buildProgram(): Command {
   program
     .command('server')
     .description('run the control plane (HTTP API, xDS gRPC)')
-    .option('--dev', 'development mode: in-memory store, ACLs off, plaintext', false)
+    .option('--dev', 'development mode: ACLs off, plaintext (the store stays in --data-dir)', false)
+    .option('--dev-in-memory', 'keep the store in memory instead of --data-dir (everything is lost on exit)', false)
+    .option('--node-name <name>', "this agent's node name (default: the host name)")
     .option('--data-dir <dir>', 'where the store keeps its data', './data')
     .option('--datacenter <name>', 'datacenter name', 'dc1')
     .option('--http-addr <host:port>', 'HTTP API address', '127.0.0.1:8500')
     .option('--grpc-addr <host:port>', 'xDS gRPC address', '127.0.0.1:8502')
-    .action(async (o: { dev: boolean; dataDir: string; datacenter: string; httpAddr: string; grpcAddr: string }) => {
+    .action(async (o: { dev: boolean; devInMemory: boolean; nodeName?: string; dataDir: string; datacenter: string; httpAddr: string; grpcAddr: string }) => {
       const logger = createLogger(program.opts<{ logLevel: string }>().logLevel);
       const http = splitHostPort(o.httpAddr, '--http-addr');
       const grpc = splitHostPort(o.grpcAddr, '--grpc-addr');
       const server = await startServer({
         ...defaultServerOptions(logger),
         dev: o.dev,
+        inMemory: o.devInMemory,
+        ...(o.nodeName ? { nodeName: o.nodeName } : {}),
         dataDir: o.dataDir,
         datacenter: o.datacenter,
         httpHost: http.host,

@@ -4,7 +4,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { buildApi } from '../api/app.ts';
+import { openSqliteStore, registerAgentNode, type CatalogStore } from '../catalog/index.ts';
 
 /** Everything `switchboard server` can be told. */
 export interface ServerOptions {
@@ -18,11 +21,18 @@ export interface ServerOptions {
   grpcHost: string;
   grpcPort: number;
   logger: Logger;
+  /** Keep the store in memory instead of `<dataDir>/catalog.db` (`--dev-in-memory`); lost on exit. */
+  inMemory?: boolean;
+  /** The agent's node name; the host name by default. */
+  nodeName?: string;
+  /** The agent node's address; 127.0.0.1 by default. */
+  nodeAddress?: string;
 }
 
 /** A running server and how to stop it. */
 export interface RunningServer {
   api: FastifyInstance;
+  store: CatalogStore;
   httpAddress: string;
   grpcAddress: string;
   close(): Promise<void>;
@@ -45,17 +55,30 @@ export function defaultServerOptions(logger: Logger): ServerOptions {
 /** Starts every component and resolves once all listen. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.logger;
-  const api = await buildApi({ logger: log, datacenter: opts.datacenter });
-  await api.listen({ host: opts.httpHost, port: opts.httpPort });
+  // The store is the SQLite file under the data dir, in dev mode too, so that
+  // `npm start` keeps its data across restarts; only --dev-in-memory skips the disk.
+  const store = openSqliteStore({ path: opts.inMemory ? ':memory:' : join(opts.dataDir, 'catalog.db') });
+  const agent = { node: opts.nodeName || hostname(), address: opts.nodeAddress ?? '127.0.0.1', datacenter: opts.datacenter };
+  let api: FastifyInstance;
+  try {
+    await registerAgentNode(store, agent);
+    api = await buildApi({ logger: log, datacenter: opts.datacenter, store, agent });
+    await api.listen({ host: opts.httpHost, port: opts.httpPort });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const httpAddr = api.server.address();
   const httpAddress = httpAddr && typeof httpAddr === 'object' ? `${opts.httpHost}:${httpAddr.port}` : String(httpAddr);
   const grpcAddress = `${opts.grpcHost}:${opts.grpcPort}`;
   return {
     api,
+    store,
     httpAddress,
     grpcAddress,
     async close() {
       await api.close();
+      store.close();
     },
   };
 }
