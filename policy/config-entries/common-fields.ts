@@ -1,4 +1,5 @@
 /** Field groups shared by several entry kinds: header modifiers, mesh gateway, expose, regexes. */
+import { re2SyntaxError } from '../intentions/index.ts';
 import { child, compact, type EntryReader, type JsonObject } from './reader.ts';
 import type { ExposeConfig, HeaderModifiers, MeshGatewayConfig, MeshGatewayMode, TransparentProxyConfig } from './types.ts';
 
@@ -50,26 +51,11 @@ export function readTransparentProxy(r: EntryReader, obj: JsonObject, key: strin
   });
 }
 
-// RE2 (what Envoy runs) has no lookaround and no backreferences; JavaScript would accept them.
-const NOT_RE2 = /\(\?<?[=!]|\\[1-9]/;
-// RE2 flag groups like "(?i)" at the start; JavaScript (Node 20) cannot parse them inline.
-const LEADING_FLAGS = /^\(\?[imsU]+\)/;
-
-/** Reports a regular expression Envoy would reject: a syntax error, lookaround or backreference. */
+/** Reports a regular expression Envoy would reject, checked with RE2 itself (shared with intentions). */
 export function checkRegex(r: EntryReader, value: string | undefined, path: string): void {
   if (value === undefined) return;
-  if (NOT_RE2.test(value)) {
-    r.error(path, `${JSON.stringify(value)} uses lookaround or a backreference, which Envoy's RE2 engine does not support`);
-    return;
-  }
-  const flags = LEADING_FLAGS.exec(value);
-  const body = flags ? value.slice(flags[0].length) : value;
-  try {
-    new RegExp(body, flags?.[0].includes('i') ? 'i' : '');
-  } catch (err) {
-    const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
-    r.error(path, `${JSON.stringify(value)} is not a valid regular expression (${reason})`);
-  }
+  const problem = re2SyntaxError(value);
+  if (problem !== undefined) r.error(path, `${JSON.stringify(value)} is not a valid RE2 regular expression (${problem})`);
 }
 
 // Names end up in SNI and cluster names, which are DNS-like.
