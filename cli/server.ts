@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '../api/app.ts';
 import { openSqliteStore, registerAgentNode, type CatalogStore } from '../catalog/index.ts';
+import { SnapshotCache, XdsServer } from '../xds/index.ts';
 
 /** Everything `switchboard server` can be told. */
 export interface ServerOptions {
@@ -33,6 +34,10 @@ export interface ServerOptions {
 export interface RunningServer {
   api: FastifyInstance;
   store: CatalogStore;
+  /** The ADS gRPC server (status: `xds.proxies()`). */
+  xds: XdsServer;
+  /** The resource cache the ADS server answers from. */
+  xdsCache: SnapshotCache;
   httpAddress: string;
   grpcAddress: string;
   close(): Promise<void>;
@@ -59,25 +64,33 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // `npm start` keeps its data across restarts; only --dev-in-memory skips the disk.
   const store = openSqliteStore({ path: opts.inMemory ? ':memory:' : join(opts.dataDir, 'catalog.db') });
   const agent = { node: opts.nodeName || hostname(), address: opts.nodeAddress ?? '127.0.0.1', datacenter: opts.datacenter };
+  const xdsCache = new SnapshotCache();
+  const xds = new XdsServer({ cache: xdsCache, logger: log });
   let api: FastifyInstance;
+  let grpcPort: number;
   try {
     await registerAgentNode(store, agent);
-    api = await buildApi({ logger: log, datacenter: opts.datacenter, store, agent });
+    grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort);
+    api = await buildApi({ logger: log, datacenter: opts.datacenter, store, agent, xds });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
   } catch (err) {
+    await xds.close();
     store.close();
     throw err;
   }
   const httpAddr = api.server.address();
   const httpAddress = httpAddr && typeof httpAddr === 'object' ? `${opts.httpHost}:${httpAddr.port}` : String(httpAddr);
-  const grpcAddress = `${opts.grpcHost}:${opts.grpcPort}`;
+  const grpcAddress = `${opts.grpcHost}:${grpcPort}`;
   return {
     api,
     store,
+    xds,
+    xdsCache,
     httpAddress,
     grpcAddress,
     async close() {
       await api.close();
+      await xds.close();
       store.close();
     },
   };

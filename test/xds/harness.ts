@@ -30,6 +30,11 @@ export async function startXds(): Promise<XdsHarness> {
   const api = await buildApi({ logger, datacenter: 'dc1', xds: server });
   const clients: AdsTestClient[] = [];
   const address = `127.0.0.1:${port}`;
+  const proxies = async (): Promise<ApiProxyStatus[]> => {
+    const res = await api.inject({ method: 'GET', url: '/v1/xds/proxies' });
+    if (res.statusCode !== 200) throw new Error(`GET /v1/xds/proxies: ${res.statusCode} ${res.body}`);
+    return res.json() as ApiProxyStatus[];
+  };
   return {
     cache,
     server,
@@ -40,14 +45,10 @@ export async function startXds(): Promise<XdsHarness> {
       clients.push(c);
       return c;
     },
-    async proxies() {
-      const res = await api.inject({ method: 'GET', url: '/v1/xds/proxies' });
-      if (res.statusCode !== 200) throw new Error(`GET /v1/xds/proxies: ${res.statusCode} ${res.body}`);
-      return res.json() as ApiProxyStatus[];
-    },
+    proxies,
     async replied(nodeId, type, nonce) {
       for (let i = 0; i < 300; i++) {
-        const streams = (await this.proxies()).filter((p) => p.NodeID === nodeId);
+        const streams = (await proxies()).filter((p) => p.NodeID === nodeId);
         if (streams.some((p) => p.Types[type]?.LastAcked?.Nonce === nonce || p.Types[type]?.LastNack?.Nonce === nonce)) return;
         await new Promise((r) => setTimeout(r, 10));
       }
