@@ -22,9 +22,22 @@ function fullMatcher(pattern: string): RE2 {
   return re;
 }
 
+/** Verdicts already reached: an RE2 object lives in wasm memory until the process ends, so make each once. */
+const verdicts = new Map<string, string | undefined>();
+
 /** Why `pattern` is not a valid RE2 expression, or undefined when it is. */
 export function re2SyntaxError(pattern: string): string | undefined {
+  if (verdicts.has(pattern)) return verdicts.get(pattern);
+  const verdict = checkSyntax(pattern);
+  if (verdicts.size >= MAX_CACHED) verdicts.clear();
+  verdicts.set(pattern, verdict);
+  return verdict;
+}
+
+function checkSyntax(pattern: string): string | undefined {
   try {
+    // The bare pattern first: `a)(?:b` is invalid alone but valid once wrapped.
+    new RE2(pattern, 'u');
     fullMatcher(pattern);
     return undefined;
   } catch (e) {
