@@ -291,6 +291,10 @@ function checkAny(v: unknown, w: Walk, on: boolean, rc: ((url: string, s: Sink) 
   const inline = v['@type'];
   let typeUrl: unknown = inline;
   let payload: unknown = v;
+  if (inline === undefined && v.type_url === undefined) {
+    w.report('schema.any_type', 'Any has no "@type"');
+    return;
+  }
   if (inline === undefined) {
     // The raw form {type_url, value}: check it as an Any, then decode the payload and check that.
     const before = w.issues.length;
