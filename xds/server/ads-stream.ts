@@ -47,11 +47,12 @@ interface TypeState {
 }
 
 /**
- * Proxyless gRPC announces itself by user agent (`grpc-node-js`, `grpc-go`...) or `metadata.proxyless`.
+ * Proxyless gRPC announces itself by user agent (`gRPC Node Pure JS`, `gRPC Go`, `grpc-node-js`...)
+ * or `metadata.proxyless`.
  * (protobufjs's built-in google.protobuf.Value keeps camelCase field names.)
  */
 export function flavourOf(node: Node__Output | undefined): ProxyFlavour {
-  if (node?.user_agent_name?.startsWith('grpc')) return 'grpc';
+  if (/^grpc/i.test(node?.user_agent_name ?? '')) return 'grpc';
   const flag = node?.metadata?.fields?.['proxyless'];
   if (flag && (flag.boolValue === true || flag.stringValue === 'true')) return 'grpc';
   return 'envoy';
