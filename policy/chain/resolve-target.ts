@@ -53,11 +53,12 @@ export function resolveTarget(set: ConfigEntrySet, start: TargetAddress, referre
   const redirectedFrom: string[] = [];
   let t = start;
   let via = referrer;
+  let lastRedirector = start.service;
   for (;;) {
     const id = targetId(t);
     if (seen.includes(id)) {
       const loop = [...seen.slice(seen.indexOf(id)), id].join(' -> ');
-      throw new ChainError(`${entryLabel('service-resolver', t.service)}: Redirect creates a loop (${loop}); remove one of these redirects`);
+      throw new ChainError(`${entryLabel('service-resolver', lastRedirector)}: Redirect creates a loop (${loop}); remove one of these redirects`);
     }
     seen.push(id);
     const resolver = set.get('service-resolver', t.service, t.namespace);
@@ -66,6 +67,7 @@ export function resolveTarget(set: ConfigEntrySet, start: TargetAddress, referre
       if (targetId(next) !== id) {
         if (next.service !== t.service) redirectedFrom.push(t.service);
         via = `${entryLabel('service-resolver', t.service)}: Redirect`;
+        lastRedirector = t.service;
         t = next;
         continue;
       }
