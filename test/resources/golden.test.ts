@@ -63,3 +63,21 @@ describe('resource builders match their golden files', () => {
     }
   });
 });
+
+describe('resource builders satisfy Envoy validate.rules and cross-references', () => {
+  for (const [caseName, snapshot] of Object.entries(GOLDEN_CASES)) {
+    it(caseName, async () => {
+      const { validateResourceSet, formatViolation } = await import('../../xds/validate/index.ts');
+      const res = buildProxyResources(snapshot);
+      const set = {
+        listeners: res.listeners.map((r) => r.resource),
+        clusters: res.clusters.map((r) => r.resource),
+        routes: res.routes.map((r) => r.resource),
+        endpoints: res.endpoints.map((r) => r.resource),
+        ...(snapshot.kind === 'connect-proxy' ? { secrets: res.secrets.map((r) => r.resource) } : {}),
+      };
+      const result = validateResourceSet(set);
+      expect(result.ok ? [] : result.violations.map((v) => formatViolation(v, true))).toEqual([]);
+    });
+  }
+});
