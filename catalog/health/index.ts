@@ -8,6 +8,8 @@ export { statusForHttpCode, HEALTH_CHECK_USER_AGENT } from './probe-http.ts';
 export { systemClock } from './clock.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export { createManualClock } from './manual-clock.ts';
+export { createTimerWheel } from './timer-wheel.ts';
+export type { TimerWheel, TimerWheelOptions } from './timer-wheel.ts';
 export type { ManualClock } from './manual-clock.ts';
 export { DEFAULT_MAX_OUTPUT_BYTES, truncateOutput } from './output.ts';
 export { CHECK_STATUSES } from './types.ts';
