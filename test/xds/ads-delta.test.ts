@@ -54,8 +54,7 @@ describe('delta ADS', () => {
     h.cache.setSnapshot('n', { ...meshSnapshot(['web', 'api']), [ENDPOINT_TYPE]: [makeEndpoints('web', [{ host: '10.1.1.1', port: 1 }]), makeEndpoints('api', [{ host: '10.0.0.1', port: 8001 }])] });
     const update = await s.next();
     expect(names(update)).toEqual(['web']);
-    ack(s, update);
-    s.send({ type_url: ENDPOINT_TYPE, resource_names_unsubscribe: ['web'] });
+    s.send({ type_url: ENDPOINT_TYPE, response_nonce: update.nonce, resource_names_unsubscribe: ['web'] });
     await h.replied('n', 'endpoints', update.nonce);
     h.cache.setSnapshot('n', { ...meshSnapshot(['web', 'api']), [ENDPOINT_TYPE]: [makeEndpoints('web', [{ host: '10.2.2.2', port: 2 }]), makeEndpoints('api', [{ host: '10.0.0.1', port: 8001 }])] });
     await s.expectSilence();
@@ -93,6 +92,7 @@ describe('delta ADS', () => {
     h.cache.setSnapshot('n', meshSnapshot(['web'], 2));
     const bad = await s.next();
     ack(s, bad, 'rejected: bad timeout');
+    await h.replied('n', 'clusters', bad.nonce);
     await s.expectSilence();
     const status = (await h.proxies())[0]!.Types['clusters']!;
     expect(status.LastAcked?.Nonce).toBe(good.nonce);

@@ -42,6 +42,7 @@ describe('state-of-the-world ADS', () => {
     expect(names(r).sort()).toEqual(['api', 'web']);
     expect(r.nonce).toBeTruthy();
     reply(s, r);
+    await h.replied('sidecar-1', 'clusters', r.nonce);
     await s.expectSilence();
     const [proxy] = await h.proxies();
     expect(proxy).toMatchObject({ NodeID: 'sidecar-1', Flavour: 'envoy', Mode: 'sotw' });
@@ -114,6 +115,7 @@ describe('state-of-the-world ADS', () => {
     h.cache.setSnapshot('n', meshSnapshot(['web'], 2));
     const bad = await s.next();
     reply(s, bad, [], 'cluster web: connect_timeout too large');
+    await h.replied('n', 'clusters', bad.nonce);
     await s.expectSilence();
     const types = (await h.proxies())[0]!.Types['clusters']!;
     expect(types.LastAcked).toMatchObject({ Version: good.version_info, Nonce: good.nonce });
@@ -207,8 +209,7 @@ describe('state-of-the-world ADS', () => {
     h.cache.setSnapshot('g', {});
     const s = h.client().sotw();
     s.send({ node: makeNode('g', 'grpc'), type_url: LISTENER_TYPE, resource_names: ['echo'] });
-    await s.expectSilence(50);
-    expect((await h.proxies())[0]).toMatchObject({ NodeID: 'g', Flavour: 'grpc', UserAgent: 'grpc-node-js' });
+    expect(await h.proxy('g')).toMatchObject({ NodeID: 'g', Flavour: 'grpc', UserAgent: 'grpc-node-js' });
   });
 
   it('rejects a stream whose first request has no node id', async () => {

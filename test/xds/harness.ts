@@ -16,6 +16,8 @@ export interface XdsHarness {
   client(): AdsTestClient;
   /** `/v1/xds/proxies` through the API. */
   proxies(): Promise<ApiProxyStatus[]>;
+  /** The first stream of `nodeId` in `/v1/xds/proxies`, waiting until the proxy has named itself. */
+  proxy(nodeId: string): Promise<ApiProxyStatus>;
   /** Resolves once some stream of `nodeId` has ACKed or NACKed `nonce` for the type (`clusters`...). */
   replied(nodeId: string, type: string, nonce: string | undefined): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,14 @@ export async function startXds(): Promise<XdsHarness> {
       return c;
     },
     proxies,
+    async proxy(nodeId) {
+      for (let i = 0; i < 300; i++) {
+        const found = (await proxies()).find((p) => p.NodeID === nodeId);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`${nodeId} never connected`);
+    },
     async replied(nodeId, type, nonce) {
       for (let i = 0; i < 300; i++) {
         const streams = (await proxies()).filter((p) => p.NodeID === nodeId);
