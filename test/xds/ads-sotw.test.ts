@@ -138,10 +138,10 @@ describe('state-of-the-world ADS', () => {
     // A late request still carrying the first nonce asks for more names: ignored.
     reply(s, first, ['web', 'api']);
     await s.expectSilence();
-    expect((await h.proxies())[0]!.Types['endpoints']).toMatchObject({ StaleRequests: 1, Subscribed: ['web'] });
     reply(s, second, ['web', 'api']);
     const third = await s.next();
     expect(names(third).sort()).toEqual(['api', 'web']);
+    expect((await h.proxies())[0]!.Types['endpoints']).toMatchObject({ StaleRequests: 1, Subscribed: ['api', 'web'] });
   });
 
   it('pushes one change in make-before-break order, removing clusters and endpoints last', async () => {
