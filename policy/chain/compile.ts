@@ -30,7 +30,7 @@ import {
   type ServiceSplit,
 } from '../config-entries/index.ts';
 import { resolverKey, routerKey, serviceNodeName, splitterKey, targetId, targetSni, type TargetAddress } from './names.ts';
-import { ChainError, resolveTarget, rewriteTarget, type TargetRewrite } from './resolve-target.ts';
+import { ChainError, resolveTarget, rewriteTarget, rotateToSmallest, type TargetRewrite } from './resolve-target.ts';
 import type {
   CompileRequest,
   CompileResult,
@@ -238,8 +238,10 @@ class ChainCompiler {
     const memo = this.flattened.get(memoKey);
     if (memo) return memo;
     if (stack.includes(memoKey)) {
-      const loop = [...stack.slice(stack.indexOf(memoKey)), memoKey].map((k) => k.split('/')[1]).join(' -> ');
-      throw new ChainError(`${entryLabel('service-splitter', service)}: Splits lead back to this splitter (${loop}); splitters may not form a loop`);
+      // Reported the same way whichever splitter the chain entered the loop at.
+      const cycle = rotateToSmallest(stack.slice(stack.indexOf(memoKey)).map((k) => k.split('/')[1] as string));
+      const loop = [...cycle, cycle[0]].join(' -> ');
+      throw new ChainError(`${entryLabel('service-splitter', cycle[0] as string)}: Splits lead back to this splitter (${loop}); splitters may not form a loop`);
     }
     this.usedEntries = true;
     const splitter = this.set.get('service-splitter', service, namespace);

@@ -53,21 +53,25 @@ export function resolveTarget(set: ConfigEntrySet, start: TargetAddress, referre
   const redirectedFrom: string[] = [];
   let t = start;
   let via = referrer;
-  let lastRedirector = start.service;
+  const serviceOfTarget = new Map<string, string>();
   for (;;) {
     const id = targetId(t);
     if (seen.includes(id)) {
-      const loop = [...seen.slice(seen.indexOf(id)), id].join(' -> ');
-      throw new ChainError(`${entryLabel('service-resolver', lastRedirector)}: Redirect creates a loop (${loop}); remove one of these redirects`);
+      // The same loop is found from whichever service a chain starts at: report it one way.
+      const cycle = rotateToSmallest(seen.slice(seen.indexOf(id)));
+      const closing = cycle.at(-1) as string;
+      // The last target in the cycle belongs to the service whose redirect closes it.
+      const closingService = serviceOfTarget.get(closing) ?? t.service;
+      throw new ChainError(`${entryLabel('service-resolver', closingService)}: Redirect creates a loop (${[...cycle, cycle[0]].join(' -> ')}); remove one of these redirects`);
     }
     seen.push(id);
+    serviceOfTarget.set(id, t.service);
     const resolver = set.get('service-resolver', t.service, t.namespace);
     if (resolver?.Redirect) {
       const next = rewriteTarget(t, resolver.Redirect);
       if (targetId(next) !== id) {
         if (next.service !== t.service) redirectedFrom.push(t.service);
         via = `${entryLabel('service-resolver', t.service)}: Redirect`;
-        lastRedirector = t.service;
         t = next;
         continue;
       }
@@ -86,4 +90,13 @@ export function resolveTarget(set: ConfigEntrySet, start: TargetAddress, referre
     }
     return { target: t, id, resolver, redirectedFrom };
   }
+}
+
+/** Rotates a cycle so it starts at its smallest element. */
+export function rotateToSmallest(cycle: string[]): string[] {
+  let min = 0;
+  cycle.forEach((x, i) => {
+    if (x < (cycle[min] as string)) min = i;
+  });
+  return [...cycle.slice(min), ...cycle.slice(0, min)];
 }
