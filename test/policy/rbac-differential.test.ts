@@ -48,7 +48,8 @@ describe(`emitted RBAC agrees with intention semantics (seed ${SEED})`, () => {
       const auth = compileIntentions(ixns, { destination: DEST, defaultAllow, protocol, trustDomain: TD });
       l7Rules += auth.rules.l7.length;
       const rules = rbacRules(auth, http);
-      const grpc = http ? grpcRbac.parseConfig(asGrpcSees(rules)) : undefined;
+      // gRPC's engine compiles every regex afresh (~10 ms a config), so it sees every third set.
+      const grpc = http && s % 3 === 0 ? grpcRbac.parseConfig(asGrpcSees(rules)) : undefined;
       for (let r = 0; r < REQUESTS_PER_SET; r++) {
         const req = randomRequest(g);
         const uri = `spiffe://${TD}/ns/${req.source.namespace}/dc/${req.dc}/svc/${req.source.name}`;

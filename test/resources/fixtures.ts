@@ -1,5 +1,7 @@
 /** Small builders of ProxySnapshots for the golden and validation tests. */
+import { compileIntentions, type Intention } from '../../policy/index.ts';
 import type {
+  InboundAuthorization,
   ConnectProxySnapshot,
   EndpointSnapshot,
   GrpcProxylessSnapshot,
@@ -7,6 +9,7 @@ import type {
   TlsSnapshot,
   UpstreamSnapshot,
 } from '../../xds/snapshot/types.ts';
+import { ixn } from '../policy/intentions-helpers.ts';
 
 export const TRUST_DOMAIN = '11111111-2222-3333-4444-555555555555.consul';
 
@@ -73,6 +76,22 @@ export function makeProxyless(over: Partial<GrpcProxylessSnapshot> = {}): GrpcPr
   };
 }
 
+/** Intentions governing `web`, compiled as the gatherer does for its inbound side. */
+function intentionsFor(ixns: Intention[], defaultAllow: boolean, protocol: string): InboundAuthorization {
+  return compileIntentions(ixns, { destination: { name: 'web' }, defaultAllow, protocol, trustDomain: TRUST_DOMAIN });
+}
+
+const L7_INTENTIONS: Intention[] = [
+  ixn('api', 'web', [
+    { Action: 'deny', HTTP: { PathExact: '/admin/secret' } },
+    { Action: 'allow', HTTP: { PathPrefix: '/admin', Methods: ['GET', 'HEAD'], Header: [{ Name: 'x-debug', Present: true, Invert: true }] } },
+    { Action: 'deny', HTTP: { PathRegex: '/v[0-9]+/internal/.*' } },
+    { Action: 'allow', HTTP: { Header: [{ Name: 'x-tenant', Regex: 'a|b' }, { Name: 'x-env', Suffix: '-prod' }] } },
+  ]),
+  ixn('billing', 'web', 'deny'),
+  ixn('*', 'web', 'allow'),
+];
+
 /** The named golden cases: each a snapshot. */
 export const GOLDEN_CASES = {
   'sidecar-tcp-default-deny': makeSidecar(),
@@ -95,4 +114,27 @@ export const GOLDEN_CASES = {
     inbound: makeInbound({ address: '127.0.0.1', port: 50051, protocol: 'grpc', authorization: { defaultAllow: true } }),
   }),
   'proxyless-client-only': makeProxyless({ inbound: undefined }),
+  // Intentions compiled into RBAC (destination: web). L4 allow-list / deny-list, L7 allow-list / deny-list.
+  'sidecar-tcp-intentions-allow-list': makeSidecar({
+    upstreams: [],
+    inbound: makeInbound({ authorization: intentionsFor([ixn('*', 'web', 'allow'), ixn('billing', 'web', 'deny'), ixn('db', '*', 'deny')], false, 'tcp') }),
+  }),
+  'sidecar-tcp-intentions-deny-list': makeSidecar({
+    upstreams: [],
+    inbound: makeInbound({
+      authorization: intentionsFor(
+        [ixn('*', 'web', 'deny'), ixn('api', 'web', 'allow'), ixn('admin', 'web', [{ Action: 'allow', HTTP: { PathPrefix: '/' } }])],
+        true,
+        'tcp',
+      ),
+    }),
+  }),
+  'sidecar-http-intentions-l7-allow-list': makeSidecar({
+    upstreams: [],
+    inbound: makeInbound({ protocol: 'http', authorization: intentionsFor(L7_INTENTIONS, false, 'http') }),
+  }),
+  'proxyless-grpc-intentions-l7-deny-list': makeProxyless({
+    upstreams: [],
+    inbound: makeInbound({ address: '127.0.0.1', port: 50051, protocol: 'grpc', authorization: intentionsFor(L7_INTENTIONS, true, 'grpc') }),
+  }),
 } as const;
