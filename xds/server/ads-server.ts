@@ -1,11 +1,14 @@
 /**
  * The xDS gRPC server: Envoy's AggregatedDiscoveryService (state-of-the-world
- * and delta) on @grpc/grpc-js, answering from a ConfigWatcher.
+ * and delta) on @grpc/grpc-js, answering from a ConfigWatcher, plus CSDS.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/index.ts';
 import { AdsStream, type StreamSink } from './ads-stream.ts';
+import { clientStatus, csdsServiceDefinition } from './csds.ts';
+import type { ClientStatusRequest__Output } from '../generated/envoy/service/status/v3/ClientStatusRequest.ts';
+import type { ClientStatusResponse } from '../generated/envoy/service/status/v3/ClientStatusResponse.ts';
 import type { AdsMode, ProxyStatus } from './proxy-status.ts';
 import {
   adsServiceDefinition,
@@ -52,6 +55,17 @@ export class XdsServer {
         this.serve(call, 'sotw', (stream, req) => stream.onSotwRequest(req)),
       DeltaAggregatedResources: (call: AnyDuplex<DeltaDiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse>) =>
         this.serve(call, 'delta', (stream, req) => stream.onDeltaRequest(req)),
+    });
+    this.grpcServer.addService(csdsServiceDefinition, {
+      FetchClientStatus: (
+        call: grpc.ServerUnaryCall<ClientStatusRequest__Output, ClientStatusResponse>,
+        callback: grpc.sendUnaryData<ClientStatusResponse>,
+      ) => callback(null, clientStatus(this.streams, call.request)),
+      StreamClientStatus: (call: grpc.ServerDuplexStream<ClientStatusRequest__Output, ClientStatusResponse>) => {
+        call.on('data', (req: ClientStatusRequest__Output) => call.write(clientStatus(this.streams, req)));
+        call.on('end', () => call.end());
+        call.on('error', () => {});
+      },
     });
   }
 

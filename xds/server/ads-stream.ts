@@ -15,6 +15,16 @@ import type { Status__Output } from '../generated/google/rpc/Status.ts';
 import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
 import type { AdsMode, ProxyFlavour, ProxyStatus, TypeStatus } from './proxy-status.ts';
 
+/** What one stream's proxy holds of one type, for CSDS. */
+export interface HeldResources {
+  typeUrl: ResourceTypeUrl;
+  status: TypeStatus;
+  /** Resources sent and not removed since. */
+  resources: Resource[];
+  /** Names subscribed that do not exist. */
+  missing: string[];
+}
+
 /** Types whose removals go out after every other push of a change (make-before-break). */
 const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOINT_TYPE]);
 
@@ -72,6 +82,7 @@ export class AdsStream {
   private closed = false;
   private nonces = 0;
   private nodeId: string | undefined;
+  private node: Node__Output | undefined;
   private nodeCluster = '';
   private flavour: ProxyFlavour = 'envoy';
   private userAgent = '';
@@ -193,6 +204,25 @@ export class AdsStream {
     };
   }
 
+  /** The node as it described itself, once it did. */
+  nodeInfo(): Node__Output | undefined {
+    return this.node;
+  }
+
+  /** What the proxy holds per type (for CSDS). */
+  held(): HeldResources[] {
+    const out: HeldResources[] = [];
+    for (const st of this.types.values()) {
+      out.push({
+        typeUrl: st.typeUrl,
+        status: { ...st.status },
+        resources: [...st.sent.values()],
+        missing: [...st.names].filter((n) => !st.known.has(n)).sort(),
+      });
+    }
+    return out;
+  }
+
   private identify(node: Node__Output | undefined): boolean {
     if (this.nodeId !== undefined) return true;
     if (!node?.id) {
@@ -201,6 +231,7 @@ export class AdsStream {
       return false;
     }
     this.nodeId = node.id;
+    this.node = node;
     this.nodeCluster = node.cluster ?? '';
     this.flavour = flavourOf(node);
     this.userAgent = [node.user_agent_name, node.user_agent_version].filter(Boolean).join('/');

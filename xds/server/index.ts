@@ -8,3 +8,5 @@ export {
   type OutgoingDeltaDiscoveryResponse,
 } from './service-definitions.ts';
 export type { ProxyStatus, TypeStatus, VersionStamp, NackRecord, ProxyFlavour, AdsMode } from './proxy-status.ts';
+export { csdsServiceDefinition, clientStatus } from './csds.ts';
+export type { HeldResources } from './ads-stream.ts';
