@@ -1,6 +1,7 @@
 /** Real local servers for the probe tests; every one listens on 127.0.0.1:0 and is closed by the caller. */
 import { Server, ServerCredentials, status as grpcStatus, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import protobuf from 'protobufjs';
@@ -52,6 +53,22 @@ export async function startHttpServer(handler: (req: http.IncomingMessage, res: 
   };
 }
 
+/** An HTTPS server answering 200 "secure" with the given certificate. */
+export async function startHttpsServer(tls: { cert: string; key: string }): Promise<RunningServer & { url: string }> {
+  const server = https.createServer(tls, (_req, res) => res.end('secure'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `https://127.0.0.1:${port}/health`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A plain TCP listener that accepts and immediately closes connections. */
 export async function startTcpListener(): Promise<RunningServer & { accepted: () => number }> {
   let accepted = 0;
@@ -97,7 +114,10 @@ export type ServingStatusName = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE
  * (the '' entry is the server as a whole); a name not in the map answers NOT_FOUND, as the
  * reference implementation does.
  */
-export async function startGrpcHealthServer(statuses: Map<string, ServingStatusName>): Promise<RunningServer & { requests: string[] }> {
+export async function startGrpcHealthServer(
+  statuses: Map<string, ServingStatusName>,
+  tls?: { cert: string; key: string },
+): Promise<RunningServer & { requests: string[] }> {
   const requests: string[] = [];
   const server = new Server();
   server.addService(
@@ -126,7 +146,9 @@ export async function startGrpcHealthServer(statuses: Map<string, ServingStatusN
     },
   );
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(
+      '127.0.0.1:0',
+      tls ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }]) : ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   return {
     port,
