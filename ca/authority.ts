@@ -30,7 +30,7 @@ import {
 } from './state.ts';
 import type { CAStateStore } from './store.ts';
 import type { CAChangeEvent, CAConfigurationView, CARootList, IssuedLeaf } from './types.ts';
-import { toPem } from './x509.ts';
+import { toPem } from './pem.ts';
 
 /** Thrown for a configuration that fails validation; `problems` name the fields. */
 export class CAConfigError extends Error {

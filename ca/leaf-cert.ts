@@ -16,7 +16,7 @@ import { sign, X509Certificate, type KeyObject } from 'node:crypto';
 import * as der from './der.ts';
 import { keyIdentifier } from './ids.ts';
 import { loadPrivateKey, signatureAlgorithmFor, type KeySpec, type SignatureAlgorithm } from './keys.ts';
-import { fromPem } from './x509.ts';
+import { fromPem } from './pem.ts';
 import type { PrivateKeyType } from './config.ts';
 
 const OID = {

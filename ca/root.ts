@@ -4,7 +4,8 @@ import { leafTtlMs, rootTtlMs, type CAConfiguration } from './config.ts';
 import { certificateId, colonHex, keyIdentifier } from './ids.ts';
 import type { KeySpec } from './keys.ts';
 import type { PersistedRoot } from './state.ts';
-import { createRootCertificate, crossSignRoot, fromPem } from './x509.ts';
+import { fromPem } from './pem.ts';
+import { createRootCertificate, crossSignRoot } from './x509.ts';
 
 /** Clock skew allowance: certificates start one minute before they are made. */
 export const BACKDATE_MS = 60_000;

@@ -7,14 +7,13 @@ import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loa
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { keyIdentifier } from './ids.ts';
+import { fromPem, toPem } from './pem.ts';
 import { webCryptoAlgorithm, type KeySpec } from './keys.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const subtle = webcrypto.subtle;
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const pemBody = (pem: string): Buffer =>
-  Buffer.from(pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
 
 function caExtensions(spki: Uint8Array, issuerKeyId: Uint8Array, trustDomain: string): x509.Extension[] {
   return [
@@ -81,7 +80,7 @@ export async function crossSignRoot(p: {
   const newRoot = new x509.X509Certificate(p.newRootPem);
   const signer = new x509.X509Certificate(p.signerRootPem);
   const alg = webCryptoAlgorithm(p.signerSpec);
-  const signingKey = await subtle.importKey('pkcs8', pemBody(p.signerKeyPem), alg, false, ['sign']);
+  const signingKey = await subtle.importKey('pkcs8', fromPem(p.signerKeyPem), alg, false, ['sign']);
   const newSpki = new Uint8Array(newRoot.publicKey.rawData);
   const signerSpki = new Uint8Array(signer.publicKey.rawData);
   const cert = await x509.X509CertificateGenerator.create({
@@ -98,16 +97,3 @@ export async function crossSignRoot(p: {
   return cert.toString('pem');
 }
 
-/** Wraps DER bytes in PEM armour with 64-column lines. */
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-/** The DER inside the first PEM block of `pem`. */
-export const fromPem = (pem: string): Buffer => {
-  const m = /-----BEGIN [A-Z ]+-----([\s\S]*?)-----END [A-Z ]+-----/.exec(pem);
-  if (!m || m[1] === undefined) throw new Error('no PEM block found');
-  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
-};
