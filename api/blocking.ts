@@ -6,6 +6,7 @@
  * its result depends on and re-runs only when one of them changes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setMaxListeners } from 'node:events';
 import { parseDuration } from '../catalog/index.ts';
 import { badRequest } from './errors.ts';
 
@@ -111,6 +112,8 @@ export type BlockingRead = <T>(req: FastifyRequest, reply: FastifyReply, run: ()
  */
 export function blockingReads(app: FastifyInstance, source: BlockingSource): BlockingRead {
   const shutdown = new AbortController();
+  // Every parked read listens on this one signal; thousands is the expected case, not a leak.
+  setMaxListeners(0, shutdown.signal);
   app.addHook('preClose', async () => shutdown.abort());
   return (req, reply, run) => blockingQuery(req, reply, source, run, { shutdown: shutdown.signal });
 }

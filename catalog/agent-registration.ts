@@ -47,12 +47,11 @@ export function planServiceRegistration(store: CatalogStore, node: string, def: 
   const service = toService(def, id);
   const checks = planChecks(def, node, id, def.Name, '', errors);
 
-  const onNode = store.listServicesOnNode(node);
   const ops: CatalogOp[] = [{ op: 'upsertService', node, service }];
   const sidecarDef = def.Connect?.SidecarService;
   if (sidecarDef) {
     if (sidecarDef.Connect?.SidecarService) errors.push('Connect.SidecarService.Connect.SidecarService: sidecars cannot be nested');
-    const sc = planSidecar(service, sidecarDef, onNode);
+    const sc = planSidecar(service, sidecarDef, store.listServicesOnNode(node));
     if (!sc.ok) errors.push(...sc.errors);
     else {
       ops.push({ op: 'upsertService', node, service: sc.value });

@@ -82,6 +82,7 @@ export class SqliteCatalogStore implements CatalogStore {
       serviceNames: p(`SELECT name, body FROM services ORDER BY name`),
       check: p('SELECT body, create_index, modify_index FROM checks WHERE node = ? AND id = ?'),
       checksAll: p('SELECT body, create_index, modify_index FROM checks ORDER BY node, id'),
+      checksByService: p('SELECT body, create_index, modify_index FROM checks WHERE node = ? AND service_id = ? ORDER BY id'),
       checksByNode: p('SELECT body, create_index, modify_index FROM checks WHERE node = ? ORDER BY id'),
       checksByServiceName: p('SELECT body, create_index, modify_index FROM checks WHERE service_name = ? ORDER BY node, id'),
       checksByStatus: p('SELECT body, create_index, modify_index FROM checks WHERE status = ? ORDER BY node, id'),
@@ -97,6 +98,7 @@ export class SqliteCatalogStore implements CatalogStore {
       listServicesOnNode: (n) => this.listServicesOnNode(n),
       getCheck: (n, id) => this.getCheck(n, id),
       checksOnNode: (n) => this.listChecks({ node: n }),
+      checksOfService: (n, id) => this.listChecks({ node: n, serviceId: id }),
       getConfigEntry: (k, n) => this.getConfigEntry(k, n),
       getKeyMaterial: (k) => this.getKeyMaterial(k),
     };
@@ -179,7 +181,8 @@ export class SqliteCatalogStore implements CatalogStore {
   }
   listChecks(q: CheckQuery): CheckRecord[] {
     let rows: Row[];
-    if (q.node !== undefined) rows = this.stmt.checksByNode!.all(q.node) as Row[];
+    if (q.node !== undefined && q.serviceId !== undefined) rows = this.stmt.checksByService!.all(q.node, q.serviceId) as Row[];
+    else if (q.node !== undefined) rows = this.stmt.checksByNode!.all(q.node) as Row[];
     else if (q.serviceName !== undefined) rows = this.stmt.checksByServiceName!.all(q.serviceName) as Row[];
     else if (q.status !== undefined) rows = this.stmt.checksByStatus!.all(q.status) as Row[];
     else rows = this.stmt.checksAll!.all() as Row[];

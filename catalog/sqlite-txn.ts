@@ -49,6 +49,7 @@ export interface TxnReads {
   listServicesOnNode(node: string): ServiceRecord[];
   getCheck(node: string, id: string): CheckRecord | undefined;
   checksOnNode(node: string): CheckRecord[];
+  checksOfService(node: string, serviceId: string): CheckRecord[];
   getConfigEntry(kind: string, name: string): ConfigEntryRecord | undefined;
   getKeyMaterial(key: string): KeyMaterialRecord | undefined;
 }
@@ -116,8 +117,9 @@ export function runTransaction(db: Db, reads: TxnReads, ops: readonly CatalogOp[
     }
   };
   const deleteServiceRows = (svc: ServiceRecord): void => {
-    for (const c of reads.checksOnNode(svc.Node)) {
-      if (c.ServiceID === svc.ID) run('DELETE FROM checks WHERE node = ? AND id = ?', svc.Node, c.CheckID), t.tables.add('checks');
+    for (const c of reads.checksOfService(svc.Node, svc.ID)) {
+      run('DELETE FROM checks WHERE node = ? AND id = ?', svc.Node, c.CheckID);
+      t.tables.add('checks');
     }
     run('DELETE FROM services WHERE node = ? AND id = ?', svc.Node, svc.ID);
     t.tables.add('services');
