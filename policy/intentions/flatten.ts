@@ -100,9 +100,10 @@ export function patternMatches(p: SourcePattern, service: ServiceRef): boolean {
   return sideMatches(p.namespace, p.name, service);
 }
 
-/** The patterns not covered by another in the list (excluding those is enough). */
+/** The patterns not covered by another in the list (excluding those is enough); input has no duplicates. */
 function outermost(patterns: SourcePattern[]): SourcePattern[] {
-  return patterns.filter((p, i) => !patterns.some((q, j) => j !== i && patternCovers(q, p) && !(patternCovers(p, q) && j > i)));
+  const wild = patterns.filter((p) => p.name === WILDCARD);
+  return patterns.filter((p) => !wild.some((w) => w !== p && patternCovers(w, p)));
 }
 
 function flattenPermissions(ixn: Intention, want: 'allow' | 'deny'): FlatPermission[] {
@@ -130,22 +131,30 @@ export function compileIntentions(intentions: readonly Intention[], opts: Compil
   // every earlier source whose decision is not already the listed one for all traffic.
   const listed: Decision = opts.defaultAllow ? 'deny-all' : 'allow-all';
   const rules: CompiledIntentionRules = { trustDomain: opts.trustDomain, l4: [], l7: [] };
-  const earlier: { pattern: SourcePattern; decision: Decision }[] = [];
+  // Earlier (higher-precedence) sources that govern something, keyed `ns/name`.
+  // Patterns nest (`*/*` ⊇ `ns/*` ⊇ `ns/name`), so "is this covered?" is three
+  // look-ups, and only a wildcard pattern can have narrower sources to exclude.
+  const earlier = new Map<string, { pattern: SourcePattern; decision: Decision }>();
+  const key = (namespace: string, name: string): string => `${namespace}/${name}`;
   for (const ixn of governing) {
     const pattern: SourcePattern = { namespace: ixn.SourceNS || DEFAULT_NAMESPACE, name: ixn.SourceName };
     const decision = decisionOf(ixn, http);
-    // A source covered whole by an earlier one never governs anything.
-    if (earlier.some((e) => patternCovers(e.pattern, pattern))) continue;
+    const covered =
+      earlier.has(key(WILDCARD, WILDCARD)) ||
+      earlier.has(key(pattern.namespace, WILDCARD)) ||
+      earlier.has(key(pattern.namespace, pattern.name));
+    if (covered) continue;
+    const narrower = pattern.name === WILDCARD ? [...earlier.values()].filter((e) => patternCovers(pattern, e.pattern)) : [];
     const principals: PrincipalSet = {
       include: pattern,
-      exclude: outermost(earlier.filter((e) => e.decision !== listed && patternCovers(pattern, e.pattern)).map((e) => e.pattern)),
+      exclude: outermost(narrower.filter((e) => e.decision !== listed).map((e) => e.pattern)),
     };
     if (decision === listed) rules.l4.push(principals);
     else if (decision === 'per-request') {
       const permissions = flattenPermissions(ixn, opts.defaultAllow ? 'deny' : 'allow');
       if (permissions.length > 0) rules.l7.push({ principals, permissions });
     }
-    earlier.push({ pattern, decision });
+    earlier.set(key(pattern.namespace, pattern.name), { pattern, decision });
   }
   return { defaultAllow: opts.defaultAllow, rules };
 }
