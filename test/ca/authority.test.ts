@@ -158,6 +158,16 @@ describe('rotation', () => {
     expect(opensslVerify({ caFile: ca.rootsPem(), cert: oldLeaf.CertPEM }, at).ok).toBe(true);
   });
 
+  it('cross-signs across key types (EC root to RSA root)', async () => {
+    const { ca, clock } = await open();
+    const oldRootPem = ca.rootsPem();
+    await ca.setConfiguration({ Config: { PrivateKeyType: 'rsa', PrivateKeyBits: 2048 } });
+    const { cert } = await ca.issueLeafCertificate('web');
+    const [leafPem, cross] = splitPem(cert.CertPEM);
+    expect(new X509Certificate(leafPem!).publicKey.asymmetricKeyType).toBe('rsa');
+    expect(opensslVerify({ caFile: oldRootPem, untrusted: cross!, cert: leafPem! }, clock.ms).ok).toBe(true);
+  });
+
   it('without cross-signing the new root has no intermediate', async () => {
     const { ca } = await open();
     await ca.rotate({ forceWithoutCrossSigning: true });

@@ -166,3 +166,17 @@ describe('RSA keys', () => {
     expect(opensslVerify({ caFile: root.RootCert, cert: leaf.CertPEM }, clock.ms).ok).toBe(true);
   });
 });
+
+describe('EC P-384', () => {
+  it('makes a P-384 root signing with SHA-384 and P-384 leaves that openssl accepts', async () => {
+    const { ca, clock } = await openTestCA({ initialConfig: { Config: { PrivateKeyType: 'ec', PrivateKeyBits: 384 } } });
+    opened.push(ca);
+    const { cert: leaf } = await ca.issueLeafCertificate('cache');
+    const c = new X509Certificate(leaf.CertPEM);
+    expect(c.publicKey.asymmetricKeyDetails?.namedCurve).toBe('secp384r1');
+    expect(new x509.X509Certificate(leaf.CertPEM).signatureAlgorithm).toMatchObject({ name: 'ECDSA', hash: { name: 'SHA-384' } });
+    const pub = createPublicKey(createPrivateKey(leaf.PrivateKeyPEM)).export({ type: 'spki', format: 'der' });
+    expect(pub.equals(spkiOf(c))).toBe(true);
+    expect(opensslVerify({ caFile: ca.rootsPem(), cert: leaf.CertPEM }, clock.ms).ok).toBe(true);
+  });
+});
