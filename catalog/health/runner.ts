@@ -117,6 +117,20 @@ export class HealthCheckRunner {
     return v;
   }
 
+  /**
+   * Adds many checks (e.g. every persisted check at startup), yielding to the event loop
+   * every `batchSize` adds so that re-adding 10,000 checks does not block it in one go.
+   */
+  async addAll(items: Iterable<{ definition: unknown; lastKnown?: LastKnownState }>, batchSize = 500): Promise<Array<Validation<CheckSpec>>> {
+    const results: Array<Validation<CheckSpec>> = [];
+    for (const item of items) {
+      if (this.stopped) break;
+      results.push(this.add(item.definition, item.lastKnown));
+      if (results.length % batchSize === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return results;
+  }
+
   /** Replaces a check's definition keeping its current state and critical-since time; adds it if unknown. */
   update(definition: unknown): Validation<CheckSpec> {
     if (this.stopped) throw new Error('health-check runner is stopped');
@@ -182,7 +196,7 @@ export class HealthCheckRunner {
     const probe = spec.probe;
     let intervalMs = 0;
     if (probe.type !== 'ttl') {
-      intervalMs = Math.max(probe.intervalMs, this.minIntervalMs);
+      intervalMs = Math.max(probe.intervalMs, this.minIntervalMs, 1);
       if (intervalMs !== probe.intervalMs) {
         this.opts.logger?.warn({ checkId: spec.CheckID, intervalMs: probe.intervalMs, minIntervalMs: this.minIntervalMs }, 'check interval raised to the minimum');
       }

@@ -328,3 +328,22 @@ describe('DeregisterCriticalServiceAfter', () => {
     expect(h.deregistered).toEqual([]);
   });
 });
+
+describe('addAll', () => {
+  it('adds every definition with its last known state and reports each validation', async () => {
+    const h = harness();
+    const results = await h.runner.addAll(
+      [
+        { definition: { CheckID: 'a', TTL: '1m' }, lastKnown: { Status: 'passing', Output: 'fine' } },
+        { definition: { CheckID: 'b', TTL: 'soon' } },
+        { definition: { CheckID: 'c', TTL: '1m' } },
+      ],
+      2,
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(h.runner.get('a')).toEqual({ Status: 'passing', Output: 'fine' });
+    expect(h.runner.get('c')?.Status).toBe('critical');
+    expect(h.runner.stats().checks).toBe(2);
+    expect(h.updates).toEqual([]);
+  });
+});
