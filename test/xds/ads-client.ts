@@ -23,9 +23,10 @@ export function makeNode(id: string, flavour: 'envoy' | 'grpc' = 'envoy'): Disco
 }
 
 /** Decodes a resource Any into a plain object (keepCase field names). */
-export function decodeAny(any: { type_url?: string; value?: Buffer | Uint8Array }): Record<string, unknown> {
+export function decodeAny(any: { type_url?: string; value?: Buffer | Uint8Array | string }): Record<string, unknown> {
   const type = messageType(messageNameOf(any.type_url ?? ''));
-  return type.toObject(type.decode(any.value ?? new Uint8Array()), { enums: String, longs: String }) as Record<string, unknown>;
+  const bytes = typeof any.value === 'string' ? Buffer.from(any.value, 'base64') : (any.value ?? new Uint8Array());
+  return type.toObject(type.decode(bytes), { enums: String, longs: String }) as Record<string, unknown>;
 }
 
 /** One open ADS stream with a queue of received responses. */

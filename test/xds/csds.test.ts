@@ -40,7 +40,7 @@ it('reports what each proxy holds, ACKed, NACKed or missing', async () => {
   expect(cfg.node?.id).toBe('n');
   const byName = Object.fromEntries((cfg.generic_xds_configs ?? []).map((g) => [`${g.type_url!.split('.').pop()}/${g.name}`, g]));
   expect(byName['Cluster/web']).toMatchObject({ config_status: 'SYNCED', client_status: 'ACKED' });
-  expect(decodeAny(byName['Cluster/web']!.xds_config!)).toMatchObject({ name: 'web' });
+  expect(decodeAny(byName['Cluster/web']!.xds_config! as { type_url: string; value: Buffer })).toMatchObject({ name: 'web' });
   expect(byName['ClusterLoadAssignment/web']).toMatchObject({ config_status: 'ERROR', client_status: 'NACKED', error_state: { details: 'bad endpoints' } });
   expect(byName['ClusterLoadAssignment/ghost']).toMatchObject({ config_status: 'NOT_SENT', client_status: 'DOES_NOT_EXIST' });
 

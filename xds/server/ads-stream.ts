@@ -14,6 +14,7 @@ import type { Node__Output } from '../generated/envoy/config/core/v3/Node.ts';
 import type { Status__Output } from '../generated/google/rpc/Status.ts';
 import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
 import type { AdsMode, ProxyFlavour, ProxyStatus, TypeStatus } from './proxy-status.ts';
+import { flavourOf } from './node-flavour.ts';
 
 /** What one stream's proxy holds of one type, for CSDS. */
 export interface HeldResources {
@@ -54,18 +55,6 @@ interface TypeState {
   answered: boolean;
   lastNonce: string | undefined;
   status: TypeStatus;
-}
-
-/**
- * Proxyless gRPC announces itself by user agent (`gRPC Node Pure JS`, `gRPC Go`, `grpc-node-js`...)
- * or `metadata.proxyless`.
- * (protobufjs's built-in google.protobuf.Value keeps camelCase field names.)
- */
-export function flavourOf(node: Node__Output | undefined): ProxyFlavour {
-  if (/^grpc/i.test(node?.user_agent_name ?? '')) return 'grpc';
-  const flag = node?.metadata?.fields?.['proxyless'];
-  if (flag && (flag.boolValue === true || flag.stringValue === 'true')) return 'grpc';
-  return 'envoy';
 }
 
 /** A hash naming the set of (name, version) pairs a type holds: version_info of SotW responses. */

@@ -1,6 +1,6 @@
 /** The ADS gRPC server (state-of-the-world and delta) and the status it reports. */
 export { XdsServer, XDS_GRPC_SERVER_OPTIONS, type XdsServerOptions } from './ads-server.ts';
-export { flavourOf } from './ads-stream.ts';
+export { flavourOf } from './node-flavour.ts';
 export {
   adsServiceDefinition,
   type AdsServiceDefinition,
