@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SnapshotCache, encodeResource, InvalidResourceError, type WatchResponse } from '../../xds/index.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SnapshotCache, snapshotConsistencyErrors, encodeResource, InvalidResourceError, type WatchResponse } from '../../xds/index.ts';
 import { decodeAny } from './ads-client.ts';
-import { makeCluster, makeEndpoints, makeListener } from './fixtures.ts';
+import { makeCluster, makeEndpoints, makeListener, makeRoute } from './fixtures.ts';
 
 describe('encodeResource', () => {
   it('encodes a cluster to an Any with a content-hash version', () => {
@@ -111,5 +111,21 @@ describe('SnapshotCache', () => {
     cache.setSnapshot('n1', { [ENDPOINT_TYPE]: [r] });
     expect(cache.getSnapshot('n1')?.get(ENDPOINT_TYPE)?.get('web')).toBe(r);
     expect(cache.stats().encodings).toBe(0);
+  });
+});
+
+describe('snapshotConsistencyErrors', () => {
+  it('names every cluster without endpoints and listener without routes', () => {
+    const cache = new SnapshotCache();
+    cache.setSnapshot('n', {
+      [CLUSTER_TYPE]: [makeCluster('web'), makeCluster('api')],
+      [ENDPOINT_TYPE]: [makeEndpoints('web', [])],
+      [LISTENER_TYPE]: [makeListener('web', 'web-routes'), makeListener('api', 'api-routes')],
+      [ROUTE_TYPE]: [makeRoute('web-routes', 'web')],
+    });
+    expect(snapshotConsistencyErrors(cache.getSnapshot('n')!)).toEqual([
+      'Cluster "api" needs endpoints "api", which is not in the snapshot',
+      'Listener "api" needs routes "api-routes", which is not in the snapshot',
+    ]);
   });
 });

@@ -17,3 +17,4 @@ export {
   type SnapshotChange,
   type CacheStats,
 } from './snapshot-cache.ts';
+export { snapshotConsistencyErrors } from './consistency.ts';
