@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROTO_INCLUDE_DIRS } from './protos.ts';
+import { PROTO_DEPS_DIR, PROTO_INCLUDE_DIRS } from './protos.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -51,4 +51,16 @@ if (run.status !== 0) {
   // resolution accepts; marking the folder CommonJS keeps `tsc` (NodeNext) happy.
   // Only types are imported from here, so nothing of it runs.
   fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
+  stripAbsolutePaths(outDir);
+}
+
+/** Header comments name the proto file by absolute path; keep only the part under deps/ so output is the same on every machine. */
+function stripAbsolutePaths(dir: string): void {
+  const prefix = `${PROTO_DEPS_DIR}${path.sep}`;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.includes(prefix)) fs.writeFileSync(file, text.split(prefix).join('@grpc/grpc-js-xds/deps/'));
+  }
 }

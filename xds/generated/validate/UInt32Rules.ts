@@ -1,4 +1,4 @@
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/protoc-gen-validate/validate/validate.proto
+// Original file: @grpc/grpc-js-xds/deps/protoc-gen-validate/validate/validate.proto
 
 
 export interface UInt32Rules {

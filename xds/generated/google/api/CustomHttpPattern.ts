@@ -1,4 +1,4 @@
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/googleapis/google/api/http.proto
+// Original file: @grpc/grpc-js-xds/deps/googleapis/google/api/http.proto
 
 
 export interface CustomHttpPattern {

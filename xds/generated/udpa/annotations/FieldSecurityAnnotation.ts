@@ -1,4 +1,4 @@
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/xds/udpa/annotations/security.proto
+// Original file: @grpc/grpc-js-xds/deps/xds/udpa/annotations/security.proto
 
 
 export interface FieldSecurityAnnotation {

@@ -1,4 +1,4 @@
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/type/v3/range.proto
+// Original file: @grpc/grpc-js-xds/deps/envoy-api/envoy/type/v3/range.proto
 
 
 export interface Int32Range {

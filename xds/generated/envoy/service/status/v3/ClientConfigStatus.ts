@@ -1,4 +1,4 @@
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/service/status/v3/csds.proto
+// Original file: @grpc/grpc-js-xds/deps/envoy-api/envoy/service/status/v3/csds.proto
 
 export const ClientConfigStatus = {
   CLIENT_UNKNOWN: 'CLIENT_UNKNOWN',

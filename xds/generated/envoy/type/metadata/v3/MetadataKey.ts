@@ -1,4 +1,4 @@
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/type/metadata/v3/metadata.proto
+// Original file: @grpc/grpc-js-xds/deps/envoy-api/envoy/type/metadata/v3/metadata.proto
 
 
 export interface _envoy_type_metadata_v3_MetadataKey_PathSegment {
