@@ -74,6 +74,39 @@ export function proxyStatusToApi(p: ProxyStatus): ApiProxyStatus {
   };
 }
 
+const stampProperties = { Version: { type: 'string' }, Nonce: { type: 'string' }, Time: { type: 'string' } } as const;
+
+const typeStatusSchema = {
+  type: 'object',
+  properties: {
+    TypeURL: { type: 'string' },
+    Wildcard: { type: 'boolean' },
+    Subscribed: { type: 'array', items: { type: 'string' } },
+    Resources: { type: 'array', items: { type: 'string' } },
+    LastSent: { type: ['object', 'null'], properties: stampProperties },
+    LastAcked: { type: ['object', 'null'], properties: stampProperties },
+    LastNack: { type: ['object', 'null'], properties: { ...stampProperties, Message: { type: 'string' }, Code: { type: 'integer' } } },
+    StaleRequests: { type: 'integer' },
+  },
+} as const;
+
+const proxiesResponseSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      NodeID: { type: 'string' },
+      StreamID: { type: 'integer' },
+      Cluster: { type: 'string' },
+      Flavour: { type: 'string', enum: ['envoy', 'grpc'] },
+      Mode: { type: 'string', enum: ['sotw', 'delta'] },
+      UserAgent: { type: 'string' },
+      ConnectedSince: { type: 'string' },
+      Types: { type: 'object', additionalProperties: typeStatusSchema },
+    },
+  },
+} as const;
+
 const querySchema = {
   type: 'object',
   properties: { node: { type: 'string', minLength: 1 } },
@@ -81,7 +114,7 @@ const querySchema = {
 } as const;
 
 export const xdsRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { deps }) => {
-  app.get<{ Querystring: { node?: string } }>('/v1/xds/proxies', { schema: { querystring: querySchema } }, async (req) => {
+  app.get<{ Querystring: { node?: string } }>('/v1/xds/proxies', { schema: { querystring: querySchema, response: { 200: proxiesResponseSchema } } }, async (req) => {
     const all = deps.xds?.proxies() ?? [];
     const node = req.query.node;
     return all.filter((p) => node === undefined || p.nodeId === node).map(proxyStatusToApi);
