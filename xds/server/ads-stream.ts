@@ -301,7 +301,16 @@ export class AdsStream {
     this.pending.set(response.typeUrl, response);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => this.flush());
+    queueMicrotask(() => {
+      try {
+        this.flush();
+      } catch (err) {
+        // A bug here must cost one stream, never the process.
+        this.log.error({ err }, 'ADS push failed; ending the stream');
+        this.sink.fail(`internal error: ${(err as Error).message}`);
+        this.close();
+      }
+    });
   }
 
   private flush(): void {
