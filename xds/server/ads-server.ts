@@ -114,10 +114,10 @@ export class XdsServer {
       write: (response) => {
         if (!ended) call.write(response as Res);
       },
-      fail: (message) => {
+      fail: (message, internal) => {
         if (ended) return;
         ended = true;
-        call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: message });
+        call.emit('error', { code: internal ? grpc.status.INTERNAL : grpc.status.INVALID_ARGUMENT, details: message });
       },
     };
     const stream = new AdsStream(this.nextStreamId++, mode, sink, { cache: this.opts.cache, logger: this.logger, now: this.now });
@@ -131,7 +131,7 @@ export class XdsServer {
         handle(stream, req);
       } catch (err) {
         this.logger.error({ err, stream: stream.id }, 'ADS request failed');
-        sink.fail(`internal error: ${(err as Error).message}`);
+        sink.fail(`internal error: ${(err as Error).message}`, true);
         finish();
       }
     });

@@ -32,8 +32,8 @@ const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOI
 /** Where a stream writes and how it gives up; a thin face of the gRPC call. */
 export interface StreamSink {
   write(response: OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse): void;
-  /** Ends the stream with an INVALID_ARGUMENT error. */
-  fail(message: string): void;
+  /** Ends the stream with an error status: INVALID_ARGUMENT, or INTERNAL when `internal`. */
+  fail(message: string, internal?: boolean): void;
 }
 
 /** What a stream needs from the server. */
@@ -307,7 +307,7 @@ export class AdsStream {
       } catch (err) {
         // A bug here must cost one stream, never the process.
         this.log.error({ err }, 'ADS push failed; ending the stream');
-        this.sink.fail(`internal error: ${(err as Error).message}`);
+        this.sink.fail(`internal error: ${(err as Error).message}`, true);
         this.close();
       }
     });
