@@ -105,7 +105,10 @@ export const agentRoutes: FastifyPluginAsync<{ deps: CatalogApiDeps }> = async (
     const c = store.getCheck(self, id);
     if (!c) throw unknownCheck(id);
     if (c.Type !== 'ttl') throw badRequest(`Check "${id}" is a ${c.Type || 'catalog'} check, not a TTL check: only TTL checks are updated this way`);
-    throwIfRefused(await store.apply([{ op: 'setCheckStatus', node: self, checkId: id, status, output }]), true);
+    const written = deps.updateTTL
+      ? await deps.updateTTL(id, status, output)
+      : await store.apply([{ op: 'setCheckStatus', node: self, checkId: id, status, output }]);
+    throwIfRefused(written, true);
     return reply.send();
   };
   const ttlRoute = { schema: { params: nameParams('id'), querystring: { type: 'object', properties: { note: { type: 'string' } } } } };

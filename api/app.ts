@@ -12,6 +12,9 @@ import type { AgentIdentity, CatalogStore } from '../catalog/index.ts';
 import { agentRoutes } from './agent.ts';
 import { catalogRoutes } from './catalog.ts';
 import { healthRoutes } from './health.ts';
+import { connectCaRoutes } from './connect-ca.ts';
+import type { CatalogApiDeps } from './catalog-deps.ts';
+import type { CertificateAuthority, LeafManager } from '../ca/index.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
@@ -26,6 +29,10 @@ export interface ApiDeps {
   store?: CatalogStore;
   /** The server's own node (agent endpoints); defaults to node `switchboard` at 127.0.0.1. */
   agent?: AgentIdentity;
+  /** TTL check updates through the health runner. */
+  updateTTL?: CatalogApiDeps['updateTTL'];
+  /** The certificate authority and its leaf cache, for `/v1/connect/ca/*` and the leaf endpoint. */
+  ca?: { authority: CertificateAuthority; leaves: LeafManager };
 }
 
 /** Builds the fastify app with every route registered (not yet listening). */
@@ -75,10 +82,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       agent: deps.agent ?? { node: 'switchboard', address: '127.0.0.1', datacenter: deps.datacenter },
       datacenter: deps.datacenter,
       logger: deps.logger,
+      updateTTL: deps.updateTTL,
     };
     await app.register(catalogRoutes, { deps: catalogDeps });
     await app.register(healthRoutes, { deps: catalogDeps });
     await app.register(agentRoutes, { deps: catalogDeps });
   }
+  if (deps.ca) await app.register(connectCaRoutes, { ca: deps.ca.authority, leaves: deps.ca.leaves });
   return app;
 }

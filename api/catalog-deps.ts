@@ -1,6 +1,6 @@
 /** What the catalog, health and agent routes need from the server. */
 import type { Logger } from 'pino';
-import type { AgentIdentity, CatalogStore, WriteResult } from '../catalog/index.ts';
+import type { AgentIdentity, CatalogStore, HealthStatus, WriteResult } from '../catalog/index.ts';
 import { apiError, badRequest, notFound } from './errors.ts';
 
 export interface CatalogApiDeps {
@@ -9,6 +9,8 @@ export interface CatalogApiDeps {
   agent: AgentIdentity;
   datacenter: string;
   logger: Logger;
+  /** Records a TTL check update through the health runner (refreshing its deadline); a plain status write without it. */
+  updateTTL?: (checkId: string, status: HealthStatus, output: string) => Promise<WriteResult>;
 }
 
 /** Maps a refused write to its HTTP error (400 for bad references, 409 for a lost compare-and-swap). */

@@ -23,3 +23,4 @@ export type {
   IssuedLeaf,
   IssuedLeafCertificate,
 } from './types.ts';
+export { catalogCAStateStore } from './catalog-state-store.ts';

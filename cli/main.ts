@@ -5,6 +5,19 @@ import { defaultServerOptions, startServer } from './server.ts';
 import { addBootstrapCommands } from './bootstrap.ts';
 import { splitHostPort } from './host-port.ts';
 
+interface ServerFlags {
+  dev: boolean;
+  devInMemory: boolean;
+  nodeName?: string;
+  dataDir: string;
+  datacenter: string;
+  httpAddr: string;
+  grpcAddr: string;
+  dnsAddr: string;
+  dnsDomain: string;
+  defaultIntentionPolicy: 'allow' | 'deny';
+}
+
 /** Builds the command tree (exported so tests can read every command's help). */
 export function buildProgram(): Command {
   const program = new Command('switchboard')
@@ -22,10 +35,16 @@ export function buildProgram(): Command {
     .option('--datacenter <name>', 'datacenter name', 'dc1')
     .option('--http-addr <host:port>', 'HTTP API address', '127.0.0.1:8500')
     .option('--grpc-addr <host:port>', 'xDS gRPC address', '127.0.0.1:8502')
-    .action(async (o: { dev: boolean; devInMemory: boolean; nodeName?: string; dataDir: string; datacenter: string; httpAddr: string; grpcAddr: string }) => {
+    .option('--dns-addr <host:port|off>', 'DNS interface address (UDP and TCP), or "off"', '127.0.0.1:8600')
+    .option('--dns-domain <domain>', 'DNS domain answered', 'consul.')
+    .addOption(
+      new Option('--default-intention-policy <policy>', 'what happens when no intention matches').choices(['allow', 'deny']).default('deny'),
+    )
+    .action(async (o: ServerFlags) => {
       const logger = createLogger(program.opts<{ logLevel: string }>().logLevel);
       const http = splitHostPort(o.httpAddr, '--http-addr');
       const grpc = splitHostPort(o.grpcAddr, '--grpc-addr');
+      const dns = o.dnsAddr === 'off' ? undefined : splitHostPort(o.dnsAddr, '--dns-addr');
       const server = await startServer({
         ...defaultServerOptions(logger),
         dev: o.dev,
@@ -37,10 +56,16 @@ export function buildProgram(): Command {
         httpPort: http.port,
         grpcHost: grpc.host,
         grpcPort: grpc.port,
+        dnsHost: dns?.host,
+        dnsPort: dns ? dns.port : -1,
+        dnsDomain: o.dnsDomain,
+        defaultIntentionPolicy: o.defaultIntentionPolicy,
       });
+      const dnsText = server.dns ? `  DNS ${dns?.host}:${server.dns.udpPort}/udp,${server.dns.tcpPort}/tcp` : '';
       process.stdout.write(
-        `switchboard ${o.dev ? '(dev mode) ' : ''}listening: HTTP API http://${server.httpAddress}  xDS gRPC ${server.grpcAddress}  data ${o.dataDir}\n`,
+        `switchboard ${o.dev ? '(dev mode) ' : ''}listening: HTTP API http://${server.httpAddress}  xDS gRPC ${server.grpcAddress}${dnsText}  data ${o.dataDir}\n`,
       );
+      if (o.dev) process.stdout.write('dev mode: ACLs are off and every port is plaintext; do not expose this server\n');
       const stop = async (): Promise<void> => {
         await server.close();
         process.exit(0);

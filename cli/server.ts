@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { buildApi } from '../api/app.ts';
 import { openSqliteStore, registerAgentNode, type CatalogStore } from '../catalog/index.ts';
 import { SnapshotCache, XdsServer } from '../xds/index.ts';
+import { HealthSync } from '../catalog/health-sync.ts';
+import { catalogCAStateStore, LeafManager, openCertificateAuthority, type CertificateAuthority } from '../ca/index.ts';
+import { startDnsServer, storeDnsCatalog, type DnsServerHandle } from '../dns/index.ts';
 
 /** Everything `switchboard server` can be told. */
 export interface ServerOptions {
@@ -28,6 +31,13 @@ export interface ServerOptions {
   nodeName?: string;
   /** The agent node's address; 127.0.0.1 by default. */
   nodeAddress?: string;
+  /** DNS interface address; port 0 picks free ports, -1 turns DNS off. Default 127.0.0.1:8600. */
+  dnsHost?: string;
+  dnsPort?: number;
+  /** DNS domain, `consul.` by default. */
+  dnsDomain?: string;
+  /** What happens when no intention matches: deny unless told otherwise (secure by default). */
+  defaultIntentionPolicy?: 'allow' | 'deny';
 }
 
 /** A running server and how to stop it. */
@@ -38,6 +48,11 @@ export interface RunningServer {
   xds: XdsServer;
   /** The resource cache the ADS server answers from. */
   xdsCache: SnapshotCache;
+  ca: CertificateAuthority;
+  leaves: LeafManager;
+  health: HealthSync;
+  /** The DNS interface's ports (absent when DNS is off). */
+  dns?: DnsServerHandle;
   httpAddress: string;
   grpcAddress: string;
   close(): Promise<void>;
@@ -66,14 +81,43 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const agent = { node: opts.nodeName || hostname(), address: opts.nodeAddress ?? '127.0.0.1', datacenter: opts.datacenter };
   const xdsCache = new SnapshotCache();
   const xds = new XdsServer({ cache: xdsCache, logger: log });
-  let api: FastifyInstance;
+  const health = new HealthSync(store, agent.node, log.child({ component: 'health' }));
+  let api: FastifyInstance | undefined;
+  let dns: DnsServerHandle | undefined;
+  let ca: CertificateAuthority | undefined;
+  let leaves: LeafManager | undefined;
   let grpcPort: number;
   try {
     await registerAgentNode(store, agent);
+    ca = await openCertificateAuthority({ store: catalogCAStateStore(store), datacenter: opts.datacenter, logger: log.child({ component: 'ca' }) });
+    leaves = new LeafManager({ ca, logger: log.child({ component: 'leaf' }) });
+    health.start();
     grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort);
-    api = await buildApi({ logger: log, datacenter: opts.datacenter, store, agent, xds });
+    api = await buildApi({
+      logger: log,
+      datacenter: opts.datacenter,
+      store,
+      agent,
+      xds,
+      updateTTL: (id, status, output) => health.updateTTL(id, status, output),
+      ca: { authority: ca, leaves },
+    });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
+    if ((opts.dnsPort ?? 8600) >= 0) {
+      dns = await startDnsServer({
+        host: opts.dnsHost ?? '127.0.0.1',
+        port: opts.dnsPort ?? 8600,
+        domain: opts.dnsDomain,
+        datacenter: opts.datacenter,
+        catalog: storeDnsCatalog(store),
+        logger: log.child({ component: 'dns' }),
+      });
+    }
   } catch (err) {
+    await api?.close();
+    health.stop();
+    leaves?.close();
+    ca?.close();
     await xds.close();
     store.close();
     throw err;
@@ -86,10 +130,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     store,
     xds,
     xdsCache,
+    ca,
+    leaves,
+    health,
+    dns,
     httpAddress,
     grpcAddress,
     async close() {
       await api.close();
+      await dns?.close();
+      health.stop();
+      leaves.close();
+      ca.close();
       await xds.close();
       store.close();
     },

@@ -23,6 +23,7 @@ export async function startTestServer(): Promise<TestServer> {
     httpPort: 0,
     grpcHost: '127.0.0.1',
     grpcPort: 0,
+    dnsPort: 0,
     nodeName: 'agent-1',
   });
   const port = Number(server.httpAddress.split(':').pop());
