@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   HealthCheckRunner,
   createManualClock,
+  createTimerWheel,
   type ManualClock,
   type RunnerOptions,
   type StatusUpdate,
@@ -345,5 +346,32 @@ describe('addAll', () => {
     expect(h.runner.get('c')?.Status).toBe('critical');
     expect(h.runner.stats().checks).toBe(2);
     expect(h.updates).toEqual([]);
+  });
+});
+
+describe('on a timer wheel', () => {
+  it('staggers and repeats checks like per-check timers, TTLs included', async () => {
+    const port = await closedPort();
+    const base = createManualClock(0);
+    const randoms = [0.0, 0.25, 0.5, 0.75];
+    const updates: string[] = [];
+    const runner = new HealthCheckRunner({
+      clock: createTimerWheel({ tickMs: 10, base }),
+      random: () => randoms.shift() ?? 0,
+      onStatus: (id, u) => updates.push(`${id}:${u.Status}`),
+    });
+    cleanups.push(() => runner.stop());
+    for (let i = 0; i < 4; i++) runner.add({ CheckID: `c${i}`, TCP: `127.0.0.1:${port}`, Interval: '4s', Status: 'passing' });
+    runner.add({ CheckID: 'ttl', TTL: '2500ms', Status: 'passing' });
+    const started: number[] = [];
+    for (let t = 0; t < 8; t++) {
+      base.advance(t === 0 ? 10 : 1000); // the wheel fires within one 10 ms tick
+      const s = runner.stats();
+      started.push(s.probesStarted);
+      await waitFor(() => runner.stats().probesCompleted === s.probesStarted, 'probes to finish');
+    }
+    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(updates).toContain('ttl:critical');
+    expect(updates.filter((u) => u.endsWith(':critical'))).toHaveLength(5);
   });
 });
