@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyError, type FastifyBaseLogge
 import type { Logger } from 'pino';
 import { ApiError } from './errors.ts';
 import { statusRoutes } from './status.ts';
-import { xdsRoutes, type XdsStatusSource } from './xds.ts';
+import { xdsRoutes, type ProxyProblemSource, type XdsStatusSource } from './xds.ts';
 import type { AgentIdentity, CatalogStore } from '../catalog/index.ts';
 import { agentRoutes } from './agent.ts';
 import { catalogRoutes } from './catalog.ts';
@@ -29,6 +29,8 @@ export interface ApiDeps {
   store?: CatalogStore;
   /** The server's own node (agent endpoints); defaults to node `switchboard` at 127.0.0.1. */
   agent?: AgentIdentity;
+  /** Why proxies get no configuration (the mesh engine). */
+  proxyProblems?: ProxyProblemSource;
   /** TTL check updates through the health runner. */
   updateTTL?: CatalogApiDeps['updateTTL'];
   /** The certificate authority and its leaf cache, for `/v1/connect/ca/*` and the leaf endpoint. */

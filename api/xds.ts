@@ -8,6 +8,11 @@ export interface XdsStatusSource {
   proxies(): ProxyStatus[];
 }
 
+/** Why a proxy gets no (new) configuration: unknown node id, failed validation, ... */
+export interface ProxyProblemSource {
+  problemOf(nodeId: string): { message: string; since: string } | undefined;
+}
+
 /** A response sent or ACKed, as the API shows it. */
 export interface ApiStamp {
   Version: string;
@@ -37,6 +42,8 @@ export interface ApiProxyStatus {
   UserAgent: string;
   ConnectedSince: string;
   Types: Record<string, ApiTypeStatus>;
+  /** Set when the control plane cannot (re)configure this proxy, with the reason. */
+  Problem: { Message: string; Since: string } | null;
 }
 
 function stamp(s: VersionStamp | undefined): ApiStamp | null {
@@ -61,7 +68,8 @@ function typeToApi(t: TypeStatus): ApiTypeStatus {
 }
 
 /** One proxy stream in the API's PascalCase shape. */
-export function proxyStatusToApi(p: ProxyStatus): ApiProxyStatus {
+export function proxyStatusToApi(p: ProxyStatus, problems?: ProxyProblemSource): ApiProxyStatus {
+  const problem = problems?.problemOf(p.nodeId);
   return {
     NodeID: p.nodeId,
     StreamID: p.streamId,
@@ -71,6 +79,7 @@ export function proxyStatusToApi(p: ProxyStatus): ApiProxyStatus {
     UserAgent: p.userAgent,
     ConnectedSince: p.connectedSince,
     Types: Object.fromEntries(Object.entries(p.types).map(([k, v]) => [k, typeToApi(v)])),
+    Problem: problem ? { Message: problem.message, Since: problem.since } : null,
   };
 }
 
@@ -103,6 +112,7 @@ const proxiesResponseSchema = {
       UserAgent: { type: 'string' },
       ConnectedSince: { type: 'string' },
       Types: { type: 'object', additionalProperties: typeStatusSchema },
+      Problem: { type: ['object', 'null'], properties: { Message: { type: 'string' }, Since: { type: 'string' } } },
     },
   },
 } as const;
@@ -117,6 +127,6 @@ export const xdsRoutes: FastifyPluginAsync<{ deps: ApiDeps }> = async (app, { de
   app.get<{ Querystring: { node?: string } }>('/v1/xds/proxies', { schema: { querystring: querySchema, response: { 200: proxiesResponseSchema } } }, async (req) => {
     const all = deps.xds?.proxies() ?? [];
     const node = req.query.node;
-    return all.filter((p) => node === undefined || p.nodeId === node).map(proxyStatusToApi);
+    return all.filter((p) => node === undefined || p.nodeId === node).map((p) => proxyStatusToApi(p, deps.proxyProblems));
   });
 };

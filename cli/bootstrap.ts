@@ -1,13 +1,11 @@
 /** `switchboard bootstrap envoy|grpc` and `switchboard certs`: what a proxy needs to start. */
 import type { Command } from 'commander';
 import { buildEnvoyBootstrap } from '../xds/bootstrap/envoy.ts';
-import { buildGrpcBootstrap } from '../xds/bootstrap/grpc.ts';
+import { buildGrpcBootstrap, GRPC_CERT_PROVIDER_INSTANCE } from '../xds/bootstrap/grpc.ts';
 import { apiGet, httpBaseUrl, type ApiTarget } from './api-client.ts';
 import { refreshCertFiles, watchCertFiles } from './cert-files.ts';
 import { splitHostPort } from './host-port.ts';
 
-/** The certificate provider instance name Switchboard's proxyless resources refer to. */
-export const GRPC_CERT_PROVIDER_INSTANCE = 'switchboard';
 
 interface AgentService {
   ID: string;

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { buildApi } from '../api/app.ts';
 import { openSqliteStore, registerAgentNode, type CatalogStore } from '../catalog/index.ts';
 import { SnapshotCache, XdsServer } from '../xds/index.ts';
+import { caIdentitySource, MeshEngine } from '../xds/engine/index.ts';
+import { GRPC_CERT_PROVIDER_INSTANCE } from '../xds/bootstrap/grpc.ts';
 import { HealthSync } from '../catalog/health-sync.ts';
 import { catalogCAStateStore, LeafManager, openCertificateAuthority, type CertificateAuthority } from '../ca/index.ts';
 import { startDnsServer, storeDnsCatalog, type DnsServerHandle } from '../dns/index.ts';
@@ -38,6 +40,13 @@ export interface ServerOptions {
   dnsDomain?: string;
   /** What happens when no intention matches: deny unless told otherwise (secure by default). */
   defaultIntentionPolicy?: 'allow' | 'deny';
+  /** How long the mesh engine gathers changes before rebuilding proxies (ms); 50 by default. */
+  coalesceMs?: number;
+}
+
+function mustHave<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error('server is still starting');
+  return v;
 }
 
 /** A running server and how to stop it. */
@@ -51,6 +60,8 @@ export interface RunningServer {
   ca: CertificateAuthority;
   leaves: LeafManager;
   health: HealthSync;
+  /** Keeps every connected proxy's resources current. */
+  engine: MeshEngine;
   /** The DNS interface's ports (absent when DNS is off). */
   dns?: DnsServerHandle;
   httpAddress: string;
@@ -80,7 +91,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = openSqliteStore({ path: opts.inMemory ? ':memory:' : join(opts.dataDir, 'catalog.db') });
   const agent = { node: opts.nodeName || hostname(), address: opts.nodeAddress ?? '127.0.0.1', datacenter: opts.datacenter };
   const xdsCache = new SnapshotCache();
-  const xds = new XdsServer({ cache: xdsCache, logger: log });
+  let engine: MeshEngine | undefined;
+  const xds = new XdsServer({
+    // The engine is the cache as the server sees it; it exists once the CA does.
+    cache: { createWatch: (req, respond) => mustHave(engine).createWatch(req, respond), fetch: (req) => mustHave(engine).fetch(req) },
+    logger: log,
+  });
   const health = new HealthSync(store, agent.node, log.child({ component: 'health' }));
   let api: FastifyInstance | undefined;
   let dns: DnsServerHandle | undefined;
@@ -91,6 +107,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await registerAgentNode(store, agent);
     ca = await openCertificateAuthority({ store: catalogCAStateStore(store), datacenter: opts.datacenter, logger: log.child({ component: 'ca' }) });
     leaves = new LeafManager({ ca, logger: log.child({ component: 'leaf' }) });
+    engine = new MeshEngine({
+      store,
+      cache: xdsCache,
+      identity: caIdentitySource(ca, leaves),
+      datacenter: opts.datacenter,
+      defaultAllow: opts.defaultIntentionPolicy === 'allow',
+      grpcCertificateProvider: GRPC_CERT_PROVIDER_INSTANCE,
+      logger: log,
+      coalesceMs: opts.coalesceMs,
+    });
+    const meshEngine = engine;
+    leaves.subscribe((u) => meshEngine.onLeafChanged(u.service));
+    ca.subscribe(() => meshEngine.onRootsChanged());
     health.start();
     grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort);
     api = await buildApi({
@@ -101,6 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       xds,
       updateTTL: (id, status, output) => health.updateTTL(id, status, output),
       ca: { authority: ca, leaves },
+      proxyProblems: engine,
     });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
     if ((opts.dnsPort ?? 8600) >= 0) {
@@ -114,6 +144,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
     }
   } catch (err) {
+    engine?.close();
     await api?.close();
     health.stop();
     leaves?.close();
@@ -133,6 +164,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ca,
     leaves,
     health,
+    engine: mustHave(engine),
     dns,
     httpAddress,
     grpcAddress,
@@ -140,6 +172,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await api.close();
       await dns?.close();
       health.stop();
+      engine?.close();
       leaves.close();
       ca.close();
       await xds.close();

@@ -21,6 +21,9 @@ export interface GrpcBootstrapInput {
   xdsCaFile?: string;
 }
 
+/** The certificate provider instance name Switchboard's proxyless resources refer to. */
+export const GRPC_CERT_PROVIDER_INSTANCE = 'switchboard';
+
 /** File names inside the cert dir. */
 export const GRPC_CERT_FILES = { cert: 'cert.pem', key: 'key.pem', roots: 'roots.pem' } as const;
 

@@ -4,6 +4,7 @@
  * the engine rebuilds it only when one of them changes). No Envoy types here.
  */
 import { aggregateStatus, serviceHealth, type CatalogStore, type HealthStatus, type ServiceRecord } from '../../catalog/index.ts';
+import { compileIntentions, intentionsFromEntries, type ServiceIntentionsEntry } from '../../policy/index.ts';
 import { clusterSni } from './names.ts';
 import type {
   EndpointSnapshot,
@@ -130,8 +131,23 @@ function upstreamSnapshot(
   };
 }
 
-function authorization(ctx: GatherContext): InboundAuthorization {
-  return { defaultAllow: ctx.defaultAllow };
+/**
+ * The inbound authorization of a destination: the intentions that govern it
+ * (its own service-intentions entry and the wildcard one), compiled.
+ */
+function authorization(ctx: GatherContext, destination: string, protocol: Protocol, deps: SnapshotDependencies): InboundAuthorization {
+  deps.configEntries.push(`service-intentions/${destination}`, 'service-intentions/*');
+  const entries: ServiceIntentionsEntry[] = [];
+  for (const name of [destination, '*']) {
+    const rec = ctx.store.getConfigEntry('service-intentions', name);
+    if (rec) entries.push(rec.Body as unknown as ServiceIntentionsEntry);
+  }
+  return compileIntentions(intentionsFromEntries(entries), {
+    destination: { name: destination },
+    defaultAllow: ctx.defaultAllow,
+    protocol,
+    trustDomain: ctx.identity.trustDomain(),
+  });
 }
 
 /** Gathers the snapshot of the proxy whose node.id is `proxyId`. */
@@ -176,7 +192,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
           protocol: ownProtocol,
           localAppAddress: proxy.LocalServiceAddress || '127.0.0.1',
           localAppPort: proxy.LocalServicePort ?? 0,
-          authorization: authorization(ctx),
+          authorization: authorization(ctx, identity.service, ownProtocol, deps),
         },
       },
     };
@@ -199,7 +215,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
             protocol: 'grpc',
             localAppAddress: host,
             localAppPort: port,
-            authorization: authorization(ctx),
+            authorization: authorization(ctx, identity.service, 'grpc', deps),
           };
         }
         continue;

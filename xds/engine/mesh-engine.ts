@@ -1,0 +1,247 @@
+/**
+ * The mesh engine: keeps every connected proxy's resources current. It sits
+ * in front of the SnapshotCache as the ConfigWatcher the ADS server talks to,
+ * so it learns which proxies are connected (and, for proxyless gRPC, which
+ * listeners they ask for). For each one it gathers a ProxySnapshot, builds
+ * and validates the resources, and publishes them. A store change rebuilds
+ * only the proxies whose snapshot read something the change touched; changes
+ * arriving close together are coalesced into one rebuild.
+ */
+import type { Logger } from 'pino';
+import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
+import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
+import { buildProxyResources } from '../resources/index.ts';
+import { gatherProxySnapshot, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
+import { formatViolation, validateResourceSet } from '../validate/index.ts';
+
+/** Everything the engine needs. */
+export interface MeshEngineOptions extends GatherContext {
+  cache: SnapshotCache;
+  logger: Logger;
+  /** How long to gather changes before rebuilding (ms). Default 50. */
+  coalesceMs?: number;
+  /** How long a proxy with no open watch is kept before it is forgotten (ms). Default 60 s. */
+  idleForgetMs?: number;
+}
+
+/** Why a proxy has no (new) configuration, for `/v1/xds/proxies`. */
+export interface ProxyProblem {
+  nodeId: string;
+  message: string;
+  since: string;
+}
+
+interface TrackedProxy {
+  watches: number;
+  /** Listener names asked for by name (proxyless gRPC). */
+  listenerNames: Map<string, number>;
+  deps: SnapshotDependencies | undefined;
+  /** The service whose leaf this proxy carries. */
+  identityService: string | undefined;
+  problem: ProxyProblem | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+}
+
+const NO_DEPS: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+
+/** Keeps proxies' resources in the cache in step with the store and the CA. */
+export class MeshEngine implements ConfigWatcher {
+  private readonly proxies = new Map<string, TrackedProxy>();
+  private readonly dirty = new Set<string>();
+  private readonly building = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: () => void;
+  private readonly log: Logger;
+  private closed = false;
+  private builds = 0;
+
+  constructor(private readonly opts: MeshEngineOptions) {
+    this.log = opts.logger.child({ component: 'mesh' });
+    this.unsubscribe = opts.store.subscribe((ev) => this.onStoreChange(ev));
+  }
+
+  createWatch(request: WatchRequest, respond: (response: WatchResponse) => void): CancelWatch {
+    const proxy = this.track(request.nodeId);
+    proxy.watches++;
+    let namesChanged = false;
+    if (request.typeUrl === LISTENER_TYPE && !request.wildcard) {
+      for (const n of request.names) {
+        const count = proxy.listenerNames.get(n) ?? 0;
+        if (count === 0) namesChanged = true;
+        proxy.listenerNames.set(n, count + 1);
+      }
+    }
+    if (namesChanged || !this.opts.cache.getSnapshot(request.nodeId)) this.markDirty(request.nodeId);
+    const cancel = this.opts.cache.createWatch(request, respond);
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      cancel();
+      this.release(request);
+    };
+  }
+
+  fetch(request: WatchRequest): WatchResponse | undefined {
+    return this.opts.cache.fetch(request);
+  }
+
+  /** Marks every proxy of a service for rebuild (its leaf changed). */
+  onLeafChanged(service: string): void {
+    for (const [id, p] of this.proxies) if (p.identityService === service) this.markDirty(id);
+  }
+
+  /** Marks every proxy for rebuild (the trusted roots changed). */
+  onRootsChanged(): void {
+    for (const id of this.proxies.keys()) this.markDirty(id);
+  }
+
+  /** Proxies that have no configuration (or keep an older one), and why. */
+  problems(): ProxyProblem[] {
+    return [...this.proxies.values()].flatMap((p) => (p.problem ? [p.problem] : []));
+  }
+
+  /** The problem of one proxy, if any. */
+  problemOf(nodeId: string): ProxyProblem | undefined {
+    return this.proxies.get(nodeId)?.problem;
+  }
+
+  /** Counters for tests and metrics. */
+  stats(): { proxies: number; builds: number; pending: number } {
+    return { proxies: this.proxies.size, builds: this.builds, pending: this.dirty.size + this.building.size };
+  }
+
+  /** Resolves once no rebuild is pending or running (tests). */
+  async settled(): Promise<void> {
+    while (this.dirty.size > 0 || this.building.size > 0 || this.flushTimer) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Stops following the store. */
+  close(): void {
+    this.closed = true;
+    this.unsubscribe();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    for (const p of this.proxies.values()) if (p.idleTimer) clearTimeout(p.idleTimer);
+  }
+
+  private track(nodeId: string): TrackedProxy {
+    let p = this.proxies.get(nodeId);
+    if (!p) {
+      p = { watches: 0, listenerNames: new Map(), deps: undefined, identityService: undefined, problem: undefined, idleTimer: undefined };
+      this.proxies.set(nodeId, p);
+    }
+    if (p.idleTimer) {
+      clearTimeout(p.idleTimer);
+      p.idleTimer = undefined;
+    }
+    return p;
+  }
+
+  private release(request: WatchRequest): void {
+    const p = this.proxies.get(request.nodeId);
+    if (!p) return;
+    p.watches--;
+    if (request.typeUrl === LISTENER_TYPE && !request.wildcard) {
+      for (const n of request.names) {
+        const count = (p.listenerNames.get(n) ?? 1) - 1;
+        if (count <= 0) p.listenerNames.delete(n);
+        else p.listenerNames.set(n, count);
+      }
+    }
+    if (p.watches <= 0 && !this.closed) {
+      // Watches are single-shot and reopened after each answer; only a proxy that stays without one is gone.
+      p.idleTimer = setTimeout(() => this.forget(request.nodeId), this.opts.idleForgetMs ?? 60_000);
+      p.idleTimer.unref();
+    }
+  }
+
+  private forget(nodeId: string): void {
+    const p = this.proxies.get(nodeId);
+    if (!p || p.watches > 0) return;
+    this.proxies.delete(nodeId);
+    this.dirty.delete(nodeId);
+    this.opts.cache.clearSnapshot(nodeId);
+  }
+
+  private onStoreChange(ev: ChangeEvent): void {
+    if (ev.ca) this.onRootsChanged();
+    for (const [id, p] of this.proxies) {
+      if (this.dependsOn(p.deps ?? NO_DEPS, ev) || p.problem) this.markDirty(id);
+    }
+  }
+
+  private dependsOn(deps: SnapshotDependencies, ev: ChangeEvent): boolean {
+    if (deps.services.some((s) => ev.services.has(s))) return true;
+    // A sidecar's endpoint health includes its destination's own checks, which change under `services`.
+    if (deps.connect.some((s) => ev.connect.has(s) || ev.services.has(s))) return true;
+    return deps.configEntries.some((k) => ev.configEntries.has(k));
+  }
+
+  private markDirty(nodeId: string): void {
+    if (this.closed) return;
+    this.dirty.add(nodeId);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        void this.flush();
+      }, this.opts.coalesceMs ?? 50);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    const ids = [...this.dirty].filter((id) => !this.building.has(id));
+    for (const id of ids) this.dirty.delete(id);
+    await Promise.all(ids.map((id) => this.rebuild(id)));
+    // Proxies marked again while they were building go in the next round.
+    if (this.dirty.size > 0 && !this.flushTimer && !this.closed) this.markDirty([...this.dirty][0] as string);
+  }
+
+  private async rebuild(nodeId: string): Promise<void> {
+    const p = this.proxies.get(nodeId);
+    if (!p || this.closed) return;
+    this.building.add(nodeId);
+    try {
+      const gathered = await gatherProxySnapshot(this.opts, nodeId, { listeners: [...p.listenerNames.keys()] });
+      p.deps = gathered.deps;
+      if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
+      p.identityService = gathered.snapshot.identity.service;
+      const built = buildProxyResources(gathered.snapshot);
+      const set = {
+        listeners: built.listeners.map((r) => r.resource),
+        clusters: built.clusters.map((r) => r.resource),
+        routes: built.routes.map((r) => r.resource),
+        endpoints: built.endpoints.map((r) => r.resource),
+        ...(gathered.snapshot.kind === 'connect-proxy' ? { secrets: built.secrets.map((r) => r.resource) } : {}),
+      };
+      const checked = validateResourceSet(set);
+      if (!checked.ok) {
+        const lines = checked.violations.slice(0, 5).map((v) => formatViolation(v, true));
+        return this.setProblem(nodeId, p, `generated configuration failed validation, not sent: ${lines.join('; ')}`);
+      }
+      this.opts.cache.setSnapshot(nodeId, {
+        [LISTENER_TYPE]: set.listeners,
+        [CLUSTER_TYPE]: set.clusters,
+        [ROUTE_TYPE]: set.routes,
+        [ENDPOINT_TYPE]: set.endpoints,
+        [SECRET_TYPE]: built.secrets.map((r) => r.resource),
+      });
+      this.builds++;
+      if (p.problem) this.log.info({ nodeId }, 'proxy configuration recovered');
+      p.problem = undefined;
+    } catch (err) {
+      this.setProblem(nodeId, p, `could not build configuration: ${(err as Error).message}`);
+    } finally {
+      this.building.delete(nodeId);
+    }
+  }
+
+  private setProblem(nodeId: string, p: TrackedProxy, message: string): void {
+    if (p.problem?.message !== message) {
+      this.log.warn({ nodeId, problem: message }, 'proxy gets no new configuration');
+      p.problem = { nodeId, message, since: new Date().toISOString() };
+    }
+  }
+}
