@@ -4,7 +4,7 @@
  * event-loop delay (monitorEventLoopDelay), CPU and RSS of the runner's process.
  *
  *   node --import tsx bench/health-bench.ts [--checks 10000] [--interval 10s] [--duration 30s]
- *        [--concurrency 256] [--keepalive] [--wheel]
+ *        [--concurrency 256] [--keepalive] [--node-timers]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { HealthCheckRunner, createTimerWheel, parseDuration } from '../catalog/health/index.ts';
+import { HealthCheckRunner, parseDuration, systemClock } from '../catalog/health/index.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   const durationMs = parseDuration(arg('duration', '30s'));
   const concurrency = Number(arg('concurrency', '256'));
   const keepAlive = process.argv.includes('--keepalive');
-  const wheel = process.argv.includes('--wheel');
+  // The runner's default is a timer wheel; --node-timers uses one Node timer per check instead.
+  const wheel = !process.argv.includes('--node-timers');
 
   const { port, child } = await startServerProcess();
   const control = fork(fileURLToPath(import.meta.url), ['--control']);
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     onStatus: () => updates++,
     maxConcurrentProbes: concurrency,
     httpKeepAlive: keepAlive,
-    ...(wheel ? { clock: createTimerWheel({ tickMs: 10 }) } : {}),
+    ...(wheel ? {} : { clock: systemClock }),
   });
 
   const delay = monitorEventLoopDelay({ resolution: 10 });

@@ -11,9 +11,13 @@ export interface Clock {
   clearTimer(handle: TimerHandle): void;
 }
 
-/** The process clock: Date.now and Node timers, unref'd so checks alone never keep the process alive. */
+/**
+ * The process clock: epoch milliseconds that never go backwards (the process start time plus
+ * a monotonic counter, so a wall-clock step cannot stall or burst the schedule) and Node
+ * timers, unref'd so checks alone never keep the process alive.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   setTimer: (fn, ms) => setTimeout(fn, Math.max(0, ms)).unref(),
   clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };

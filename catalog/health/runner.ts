@@ -2,13 +2,14 @@
  * The health-check runner: schedules HTTP/TCP/gRPC probes and TTL deadlines for registered
  * checks and reports state changes through callbacks. It knows nothing of the store.
  */
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, truncateOutput } from './output.ts';
 import { probeGrpc } from './probe-grpc.ts';
 import { probeHttp } from './probe-http.ts';
 import { probeTcp } from './probe-tcp.ts';
 import type { ProbeOptions, ProbeResult } from './probe.ts';
 import { applyThresholds } from './thresholds.ts';
+import { createTimerWheel } from './timer-wheel.ts';
 import { CHECK_STATUSES, type CheckSpec, type CheckState, type CheckStatus, type ProbeSpec, type Validation } from './types.ts';
 import { validateCheckDefinition } from './validate.ts';
 
@@ -30,6 +31,11 @@ export interface RunnerOptions {
   onStatus: (checkId: string, update: StatusUpdate) => void;
   /** Called once per critical spell that outlasts DeregisterCriticalServiceAfter; the caller removes the service. */
   onDeregister?: (serviceId: string, checkId: string) => void;
+  /**
+   * Time source and timers. Default: a timer wheel (10 ms ticks) on the system clock, which
+   * used ~22% less CPU than one Node timer per check at 10,000 checks with the same
+   * event-loop lag (bench/health-bench.ts); pass `systemClock` for per-check Node timers.
+   */
   clock?: Clock;
   /** Uniform in [0, 1); spreads each check's first probe over its interval. */
   random?: () => number;
@@ -90,7 +96,7 @@ export class HealthCheckRunner {
   private readonly counts = { probesStarted: 0, probesCompleted: 0, ticksSkipped: 0, statusUpdates: 0 };
 
   constructor(private readonly opts: RunnerOptions) {
-    this.clock = opts.clock ?? systemClock;
+    this.clock = opts.clock ?? createTimerWheel({ tickMs: 10 });
     this.random = opts.random ?? Math.random;
     this.maxConcurrent = Math.max(1, opts.maxConcurrentProbes ?? 256);
     this.minIntervalMs = opts.minIntervalMs ?? 1000;
