@@ -3,7 +3,7 @@
  * errors. Each feature is a plugin registered here; the domain services it
  * needs arrive in ApiDeps.
  */
-import Fastify, { type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.ts';
 import { statusRoutes } from './status.ts';
@@ -41,7 +41,7 @@ export interface ApiDeps {
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 512 * 1024,
   });
 
