@@ -20,6 +20,8 @@ export interface LastKnownState extends CheckState {
 
 export interface StatusUpdate extends CheckState {
   ServiceID: string | undefined;
+  /** When the current critical spell began (clock ms; epoch ms with the default clock), for persisting. */
+  CriticalSince: number | undefined;
 }
 
 export interface RunnerLogger {
@@ -173,10 +175,11 @@ export class HealthCheckRunner {
     return { ok: true };
   }
 
-  /** The check's current state, or undefined if it is not registered. */
-  get(checkId: string): CheckState | undefined {
+  /** The check's current state (with CriticalSince while critical), or undefined if it is not registered. */
+  get(checkId: string): LastKnownState | undefined {
     const e = this.entries.get(checkId);
-    return e ? { ...e.state } : undefined;
+    if (!e) return undefined;
+    return e.criticalSince === undefined ? { ...e.state } : { ...e.state, CriticalSince: e.criticalSince };
   }
 
   /** The validated spec of a registered check. */
@@ -317,7 +320,7 @@ export class HealthCheckRunner {
     }
     this.counts.statusUpdates++;
     try {
-      this.opts.onStatus(entry.spec.CheckID, { ...entry.state, ServiceID: entry.spec.ServiceID });
+      this.opts.onStatus(entry.spec.CheckID, { ...entry.state, ServiceID: entry.spec.ServiceID, CriticalSince: entry.criticalSince });
     } catch (err) {
       this.opts.logger?.warn({ err, checkId: entry.spec.CheckID }, 'onStatus callback threw');
     }

@@ -241,7 +241,7 @@ describe('TTL checks', () => {
     h.clock.advance(199);
     expect(h.runner.get('ttl')?.Status).toBe('passing');
     h.clock.advance(1);
-    expect(h.runner.get('ttl')).toEqual({ Status: 'critical', Output: 'TTL expired' });
+    expect(h.runner.get('ttl')).toEqual({ Status: 'critical', Output: 'TTL expired', CriticalSince: h.clock.now() });
     h.runner.updateTTL('ttl', 'warning', 'degraded');
     expect(h.updates.map(([, u]) => [u.Status, u.Output])).toEqual([
       ['passing', 'all good'],
@@ -306,6 +306,7 @@ describe('DeregisterCriticalServiceAfter', () => {
     const h = harness({ minDeregisterAfterMs: 0 });
     const now = h.clock.now();
     mustAdd(h, { CheckID: 'c', ServiceID: 'web', TTL: '1h', DeregisterCriticalServiceAfter: '30s' }, { Status: 'critical', Output: '', CriticalSince: now - 25_000 });
+    expect(h.runner.get('c')?.CriticalSince).toBe(now - 25_000);
     h.clock.advance(5000);
     expect(h.deregistered).toEqual([['web', 'c']]);
   });
