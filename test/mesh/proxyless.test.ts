@@ -1,0 +1,55 @@
+/**
+ * Proxyless gRPC over the whole control plane: two `api` XdsServers and a
+ * `web` client on xds:///api, all configured by Switchboard's mesh engine,
+ * with mTLS from Switchboard's CA. Health and registration changes made
+ * through the HTTP API move traffic.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
+
+let h: MeshHarness;
+const servers: MeshServer[] = [];
+let web: WhoamiClient;
+
+beforeAll(async () => {
+  h = await startMesh({ defaultAllow: true });
+  const [p1, p2] = [await freePort(), await freePort()];
+  await registerNative(h, 'api-1', 'api', p1);
+  await registerNative(h, 'api-2', 'api', p2);
+  await registerNative(h, 'web-1', 'web', 0);
+  servers.push(await startWhoami('api-1', p1, await grpcBootstrapFor(h, 'api-1', 'api')));
+  servers.push(await startWhoami('api-2', p2, await grpcBootstrapFor(h, 'api-2', 'api')));
+  web = meshClient('api', await grpcBootstrapFor(h, 'web-1', 'web'));
+});
+
+afterAll(async () => {
+  web?.close();
+  for (const s of servers) await s.close();
+  await h?.close();
+});
+
+it('both api instances serve web over mTLS', async () => {
+  const t = await tally(web, 50);
+  console.log(t);
+  expect(t['error']).toBeUndefined();
+  expect(t['api-1']).toBeGreaterThan(5);
+  expect(t['api-2']).toBeGreaterThan(5);
+});
+
+it('follows health and registration: a failing check drains an instance, passing brings it back, deregistering removes it, a new one joins', async () => {
+  await h.api('PUT', '/v1/agent/check/fail/api-1-ttl-id');
+  expect(await untilOnly(web, ['api-2'], 2000), 'only api-2 answers after api-1 fails').toBe(true);
+
+  await h.api('PUT', '/v1/agent/check/pass/api-1-ttl-id');
+  expect(await untilOnly(web, ['api-1', 'api-2'], 2000), 'api-1 is back after it passes').toBe(true);
+
+  await h.api('PUT', '/v1/agent/service/deregister/api-2');
+  expect(await untilOnly(web, ['api-1'], 2000), 'only api-1 after api-2 is deregistered').toBe(true);
+
+  const p3 = await freePort();
+  await registerNative(h, 'api-3', 'api', p3);
+  servers.push(await startWhoami('api-3', p3, await grpcBootstrapFor(h, 'api-3', 'api')));
+  expect(await untilOnly(web, ['api-1', 'api-3'], 2000), 'api-3 receives requests').toBe(true);
+  const t = await tally(web, 30);
+  expect(t['error']).toBeUndefined();
+});
