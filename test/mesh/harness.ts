@@ -8,7 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../cli/logger.ts';
 import { defaultServerOptions, startServer, type RunningServer } from '../../cli/server.ts';
@@ -126,6 +129,20 @@ export async function grpcBootstrapFor(h: MeshHarness, serviceId: string, servic
       certificateProviderInstance: GRPC_CERT_PROVIDER_INSTANCE,
     }),
   );
+}
+
+const execFileAsync = promisify(execFile);
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the real CLI, `switchboard bootstrap grpc`, and returns what it printed (the bootstrap JSON text). */
+export async function cliGrpcBootstrap(h: MeshHarness, serviceId: string): Promise<{ json: string; certDir: string }> {
+  const certDir = join(h.tmp, `cli-certs-${serviceId}`);
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['bin/switchboard.mjs', 'bootstrap', 'grpc', '--service-id', serviceId, '--cert-dir', certDir, '--http-addr', h.httpAddr, '--grpc-addr', h.grpcAddr],
+    { cwd: REPO, timeout: 20_000 },
+  );
+  return { json: stdout, certDir };
 }
 
 /** A running proxyless gRPC server. */

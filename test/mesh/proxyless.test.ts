@@ -5,7 +5,8 @@
  * through the HTTP API move traffic.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
+import { readdirSync } from 'node:fs';
+import { cliGrpcBootstrap, freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
 
 let h: MeshHarness;
 const servers: MeshServer[] = [];
@@ -17,7 +18,11 @@ beforeAll(async () => {
   await registerNative(h, 'api-1', 'api', p1);
   await registerNative(h, 'api-2', 'api', p2);
   await registerNative(h, 'web-1', 'web', 0);
-  servers.push(await startWhoami('api-1', p1, await grpcBootstrapFor(h, 'api-1', 'api')));
+  // api-1 starts from what the real CLI prints (and the cert files it writes); the rest are built in-process.
+  const cli = await cliGrpcBootstrap(h, 'api-1');
+  expect(JSON.parse(cli.json)).toMatchObject({ node: { id: 'api-1', cluster: 'api' } });
+  expect(readdirSync(cli.certDir).sort()).toEqual(['cert.pem', 'key.pem', 'roots.pem']);
+  servers.push(await startWhoami('api-1', p1, cli.json));
   servers.push(await startWhoami('api-2', p2, await grpcBootstrapFor(h, 'api-2', 'api')));
   web = meshClient('api', await grpcBootstrapFor(h, 'web-1', 'web'));
 });
@@ -30,7 +35,6 @@ afterAll(async () => {
 
 it('both api instances serve web over mTLS', async () => {
   const t = await tally(web, 50);
-  console.log(t);
   expect(t['error']).toBeUndefined();
   expect(t['api-1']).toBeGreaterThan(5);
   expect(t['api-2']).toBeGreaterThan(5);
