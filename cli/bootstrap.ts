@@ -52,7 +52,8 @@ export function addBootstrapCommands(program: Command): void {
       const admin = splitHostPort(o.adminBind, '--admin-bind');
       const out = buildEnvoyBootstrap({
         proxyId: svc.ID,
-        serviceName: svc.Service,
+        // node.cluster names the service the sidecar fronts (`web`), not the proxy's own registration (`web-sidecar-proxy`).
+        serviceName: svc.Proxy?.DestinationServiceName || svc.Service,
         namespace: svc.Namespace ?? 'default',
         datacenter,
         xdsHost: xds.host,

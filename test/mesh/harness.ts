@@ -132,7 +132,8 @@ export async function grpcBootstrapFor(h: MeshHarness, serviceId: string, servic
 }
 
 const execFileAsync = promisify(execFile);
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root (where bin/switchboard.mjs lives). */
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the real CLI, `switchboard bootstrap grpc`, and returns what it printed (the bootstrap JSON text). */
 export async function cliGrpcBootstrap(h: MeshHarness, serviceId: string): Promise<{ json: string; certDir: string }> {
