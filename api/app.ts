@@ -15,6 +15,7 @@ import { healthRoutes } from './health.ts';
 import { connectCaRoutes } from './connect-ca.ts';
 import type { CatalogApiDeps } from './catalog-deps.ts';
 import type { CertificateAuthority, LeafManager } from '../ca/index.ts';
+import { metricsRoutes, type MetricsSources } from './metrics.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
@@ -35,6 +36,8 @@ export interface ApiDeps {
   updateTTL?: CatalogApiDeps['updateTTL'];
   /** The certificate authority and its leaf cache, for `/v1/connect/ca/*` and the leaf endpoint. */
   ca?: { authority: CertificateAuthority; leaves: LeafManager };
+  /** What `/metrics` and `/v1/agent/metrics` report; without it, process metrics and `xds` streams only. */
+  metrics?: MetricsSources;
 }
 
 /** Builds the fastify app with every route registered (not yet listening). */
@@ -78,6 +81,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(statusRoutes, { deps });
   await app.register(xdsRoutes, { deps });
+  await app.register(metricsRoutes, { sources: deps.metrics ?? (deps.xds ? { xds: deps.xds } : {}) });
   if (deps.store) {
     const catalogDeps = {
       store: deps.store,
