@@ -16,6 +16,7 @@ import { connectCaRoutes } from './connect-ca.ts';
 import type { CatalogApiDeps } from './catalog-deps.ts';
 import type { CertificateAuthority, LeafManager } from '../ca/index.ts';
 import { metricsRoutes, type MetricsSources } from './metrics.ts';
+import { registerConfigRoutes } from './config-routes.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
@@ -38,6 +39,10 @@ export interface ApiDeps {
   ca?: { authority: CertificateAuthority; leaves: LeafManager };
   /** What `/metrics` and `/v1/agent/metrics` report; without it, process metrics and `xds` streams only. */
   metrics?: MetricsSources;
+  /** The mesh's trust domain, for authorize and chain SNIs; taken from `ca` when absent. */
+  trustDomain?: () => string | undefined;
+  /** What intention checks answer when no intention applies (default: deny, as the mesh engine). */
+  defaultIntentionAllow?: boolean;
 }
 
 /** Builds the fastify app with every route registered (not yet listening). */
@@ -93,6 +98,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await app.register(catalogRoutes, { deps: catalogDeps });
     await app.register(healthRoutes, { deps: catalogDeps });
     await app.register(agentRoutes, { deps: catalogDeps });
+    const ca = deps.ca;
+    await registerConfigRoutes(app, {
+      store: deps.store,
+      datacenter: deps.datacenter,
+      trustDomain: deps.trustDomain ?? (ca ? () => ca.authority.trustDomain : undefined),
+      defaultIntentionAllow: deps.defaultIntentionAllow,
+    });
   }
   if (deps.ca) await app.register(connectCaRoutes, { ca: deps.ca.authority, leaves: deps.ca.leaves });
   return app;
