@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { createLogger, LOG_LEVELS } from './logger.ts';
 import { defaultServerOptions, startServer } from './server.ts';
 import { addBootstrapCommands } from './bootstrap.ts';
+import { addValidateCommands } from './validate.ts';
 import { splitHostPort } from './host-port.ts';
 
 interface ServerFlags {
@@ -75,6 +76,7 @@ export function buildProgram(): Command {
     });
 
   addBootstrapCommands(program);
+  addValidateCommands(program);
   return program;
 }
 
