@@ -31,7 +31,8 @@ export interface CheckedConfig {
 }
 
 const LABEL = /^([a-z-]+ "(?:[^"\\]|\\.)*"): ([\s\S]*)$/;
-const FIELD = /^([A-Za-z_][\w.[\]*-]*): ([\s\S]*)$/;
+// `Field.Path: message`, or `Field.Path "value" must ...` as some validators word it.
+const FIELD = /^([A-Za-z_][\w.[\]*-]*)(?:: | (?="))([\s\S]*)$/;
 
 /** Splits `kind "name": Field.Path: message` into a problem. */
 export function problemFromMessage(file: string, fallbackEntry: string, msg: string): Problem {

@@ -93,7 +93,7 @@ function parseJson(text: string): { ok: true; values: unknown[] } | { ok: false;
     const m = /at position (\d+)/.exec(msg);
     if (!m) return { ok: false, message: `invalid JSON: ${msg}` };
     const { line, col } = lineColumn(text, Number(m[1]));
-    return { ok: false, message: `invalid JSON at line ${line}, column ${col}: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}` };
+    return { ok: false, message: `invalid JSON at line ${line}, column ${col}: ${msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+.*$/, '')}` };
   }
 }
 
@@ -105,7 +105,7 @@ function parseYaml(text: string): { ok: true; values: unknown[] } | { ok: false;
     if (e) {
       const pos = e.linePos?.[0];
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      return { ok: false, message: `invalid YAML${where}: ${e.message.split('\n')[0]}` };
+      return { ok: false, message: `invalid YAML${where}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}` };
     }
   }
   return { ok: true, values: list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined) };

@@ -61,6 +61,8 @@ export async function checkConfigPaths(paths: readonly string[], opts: OfflineCh
   } finally {
     mesh.close();
   }
+  // Grouped by file (stable, so each file's problems keep the order they were found in).
+  report.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return report;
 }
 

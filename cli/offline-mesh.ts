@@ -24,6 +24,9 @@ import type { Problem } from './config-files.ts';
 /** The node every service definition is registered on, as an agent would. */
 export const OFFLINE_NODE = { node: 'switchboard-validate', address: '127.0.0.1' } as const;
 
+/** The offline CA's cluster id: its trust domain is `<id>.consul`. */
+export const OFFLINE_CLUSTER_ID = '00000000-0000-4000-8000-000000000000';
+
 const SERVER_LISTENER_PREFIX = 'grpc/server?xds.resource.listening_address=';
 
 /** One proxy the config defines: a sidecar (Envoy) or a Connect-native service (proxyless gRPC). */
@@ -108,7 +111,13 @@ export async function openOfflineMesh(checked: CheckedConfig, opts: OfflineMeshO
       for (const op of plan.value) if (op.op === 'upsertService') fileOfProxy.set(op.service.ID, doc.file);
     }
 
-    ca = await openCertificateAuthority({ store: new InMemoryCAStateStore(), datacenter: opts.datacenter, maintenanceIntervalMs: 0 });
+    ca = await openCertificateAuthority({
+      store: new InMemoryCAStateStore(),
+      datacenter: opts.datacenter,
+      maintenanceIntervalMs: 0,
+      // A fixed cluster id keeps names (trust domain, SNI) the same from one run to the next.
+      newClusterId: () => OFFLINE_CLUSTER_ID,
+    });
     leaves = new LeafManager({ ca, checkIntervalMs: 0 });
     const ctx: GatherContext = {
       store,
