@@ -49,7 +49,13 @@ export const discoveryChainRoutes: FastifyPluginAsync<{ deps: ConfigApiDeps; ent
   );
   app.post<{ Params: { service: string }; Querystring: { 'compile-dc'?: string }; Body?: ChainOverrides }>(
     '/v1/discovery-chain/:service',
-    { schema: { ...schema, body: discoveryChainBodySchema } },
+    {
+      schema: { ...schema, body: discoveryChainBodySchema },
+      // A POST without a body asks for the plain chain, as a GET does.
+      preValidation: async (req) => {
+        if (req.body === undefined) req.body = {};
+      },
+    },
     (req, reply) => {
       const body = req.body ?? {};
       const extra = unknownFieldsMessage(body, OVERRIDE_FIELDS, 'discovery chain overrides');

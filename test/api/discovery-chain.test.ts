@@ -76,8 +76,11 @@ describe('discovery chain', () => {
     const chain = chainOf(r.json);
     expect(chain.CustomizationHash).toBeTruthy();
     expect(chain.Targets['v1.admin.default.default.dc1']).toMatchObject({ ConnectTimeout: '7s', MeshGateway: { Mode: 'local' } });
-    // An empty body is the plain chain.
+    // An empty body, or none, is the plain chain.
     expect(chainOf((await api.call('POST', '/v1/discovery-chain/admin', {})).json).CustomizationHash).toBeUndefined();
+    const bare = await api.call('POST', '/v1/discovery-chain/admin');
+    expect(bare.status, bare.body).toBe(200);
+    expect(chainOf(bare.json).CustomizationHash).toBeUndefined();
 
     const badTimeout = await api.call('POST', '/v1/discovery-chain/admin', { OverrideConnectTimeout: 'soon' });
     expect(badTimeout.status).toBe(400);
