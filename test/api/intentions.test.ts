@@ -221,12 +221,19 @@ describe('/match, /check and filters', () => {
   it('/check answers the default policy when no intention applies', async () => {
     const allowing = await configApi({ defaultIntentionAllow: true });
     try {
-      expect((await allowing.call('GET', `/v1/connect/intentions/check?${pair('a', 'b')}`)).json).toEqual({ Allowed: true });
+      const check = async (): Promise<unknown> => (await allowing.call('GET', `/v1/connect/intentions/check?${pair('a', 'b')}`)).json;
+      expect(await check()).toEqual({ Allowed: true });
+      await allowing.call('PUT', `/v1/connect/intentions/exact?${pair('*', '*')}`, { Action: 'deny' });
+      expect(await check()).toEqual({ Allowed: false });
+      await allowing.call('DELETE', '/v1/config/service-intentions/*');
+      expect(await check()).toEqual({ Allowed: true });
     } finally {
       await allowing.close();
     }
+    // This app's default is deny: once the wildcard intentions are gone, web→db has none and is denied.
+    expect((await api.call('GET', `/v1/connect/intentions/check?${pair('web', 'db')}`)).json).toEqual({ Allowed: true });
     await api.call('DELETE', '/v1/config/service-intentions/*');
-    expect((await api.call('GET', `/v1/connect/intentions/check?${pair('ops', 'cache')}`)).json).toEqual({ Allowed: false });
+    expect((await api.call('GET', `/v1/connect/intentions/check?${pair('web', 'db')}`)).json).toEqual({ Allowed: false });
   });
 
   it('filters the legacy list with ?filter=', async () => {
