@@ -131,6 +131,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       updateTTL: (id, status, output) => health.updateTTL(id, status, output),
       ca: { authority: ca, leaves },
       proxyProblems: engine,
+      defaultIntentionAllow: opts.defaultIntentionPolicy === 'allow',
     });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
     if ((opts.dnsPort ?? 8600) >= 0) {
