@@ -6,7 +6,13 @@
  * removed. Only the agent's own node is probed (catalog-registered checks are
  * managed by whoever registered them, as in Consul).
  */
-import { HealthCheckRunner, type CheckDefinition as RunnerCheckDefinition, type RunnerOptions } from './health/index.ts';
+import {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  HealthCheckRunner,
+  truncateOutput,
+  type CheckDefinition as RunnerCheckDefinition,
+  type RunnerOptions,
+} from './health/index.ts';
 import type { CatalogStore } from './store.ts';
 import type { CatalogOp, ChangeEvent, CheckRecord, HealthStatus, WriteResult } from './types.ts';
 
@@ -44,6 +50,9 @@ export class HealthSync {
   private readonly runner: HealthCheckRunner;
   /** The definition each running check was started with, to notice re-registrations. */
   private readonly running = new Map<string, string>();
+  /** Status writes of ours not yet committed, per check: until then the store lags the runner on purpose. */
+  private readonly writesInFlight = new Map<string, number>();
+  private readonly maxOutputBytes: number;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -52,6 +61,7 @@ export class HealthSync {
     private readonly logger: HealthSyncLogger,
     runnerOptions: Omit<RunnerOptions, 'onStatus' | 'onDeregister'> = {},
   ) {
+    this.maxOutputBytes = runnerOptions.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     this.runner = new HealthCheckRunner({
       ...runnerOptions,
       logger,
@@ -69,7 +79,7 @@ export class HealthSync {
   /** Records a TTL check's status from the API: refreshes its deadline and writes the status. */
   async updateTTL(checkId: string, status: HealthStatus, output: string): Promise<WriteResult> {
     if (this.running.has(checkId)) this.runner.updateTTL(checkId, status, output);
-    return this.store.apply([{ op: 'setCheckStatus', node: this.node, checkId, status, output }]);
+    return this.tracked(checkId, () => this.store.apply([{ op: 'setCheckStatus', node: this.node, checkId, status, output }]));
   }
 
   /** Stops probing and following the store. */
@@ -95,8 +105,13 @@ export class HealthSync {
       const def = runnerDefinition(c);
       const key = JSON.stringify(def);
       const previous = this.running.get(c.CheckID);
-      if (previous === key) continue;
-      const result = previous === undefined ? this.runner.add(def, { Status: c.Status, Output: c.Output }) : this.runner.update(def);
+      const stored = { Status: c.Status, Output: truncateOutput(c.Output, this.maxOutputBytes) };
+      const overwritten = previous !== undefined && this.writtenByOthers(c.CheckID, stored);
+      if (previous === key && !overwritten) continue;
+      // A status someone else wrote (a re-registration with Status, /v1/catalog/register) is taken
+      // over by restarting the check from it; keeping the runner's own state instead would leave
+      // that status in the store for good, since the runner reports changes only.
+      const result = previous === undefined || overwritten ? this.runner.add(def, stored) : this.runner.update(def);
       if (result.ok) this.running.set(c.CheckID, key);
       else this.logger.warn({ checkId: c.CheckID, errors: result.errors }, 'check cannot run');
     }
@@ -108,9 +123,27 @@ export class HealthSync {
     }
   }
 
+  /** True if the stored status differs from the runner's and no write of ours explains it. */
+  private writtenByOthers(checkId: string, stored: { Status: HealthStatus; Output: string }): boolean {
+    if (this.writesInFlight.has(checkId)) return false;
+    const state = this.runner.get(checkId);
+    return state !== undefined && (state.Status !== stored.Status || state.Output !== stored.Output);
+  }
+
+  private async tracked(checkId: string, write: () => Promise<WriteResult>): Promise<WriteResult> {
+    this.writesInFlight.set(checkId, (this.writesInFlight.get(checkId) ?? 0) + 1);
+    try {
+      return await write();
+    } finally {
+      const left = (this.writesInFlight.get(checkId) ?? 1) - 1;
+      if (left > 0) this.writesInFlight.set(checkId, left);
+      else this.writesInFlight.delete(checkId);
+    }
+  }
+
   private async writeStatus(checkId: string, status: HealthStatus, output: string): Promise<void> {
     if (!this.store.getCheck(this.node, checkId)) return;
-    const res = await this.store.apply([{ op: 'setCheckStatus', node: this.node, checkId, status, output }]);
+    const res = await this.tracked(checkId, () => this.store.apply([{ op: 'setCheckStatus', node: this.node, checkId, status, output }]));
     if (!res.ok && res.reason !== 'not-found') this.logger.warn({ checkId, reason: res.message }, 'check status not saved');
   }
 
