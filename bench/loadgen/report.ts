@@ -1,0 +1,47 @@
+/** The table `npm run bench` prints. */
+import type { BenchResult, ScenarioReport } from './run-bench.ts';
+
+function mb(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+function row(r: ScenarioReport): string[] {
+  const c = r.convergenceMs;
+  const lag = r.eventLoopLagMs;
+  return [
+    r.name,
+    `${r.converged}/${r.expected}`,
+    c ? String(c.p50) : '-',
+    c ? String(c.p99) : '-',
+    c ? String(c.max) : '-',
+    String(r.messagesReceived),
+    mb(r.bytesReceived),
+    String(r.unaffectedPushed),
+    r.serverCpuSeconds.toFixed(2),
+    mb(r.serverRssBytes),
+    `${r.nacksSent}/${r.unexpectedNacks}`,
+    lag ? `${lag.p99}/${lag.max}` : '-',
+    r.replay ? String(r.replay.ms) : '-',
+    r.replay?.ratio != null ? `×${r.replay.ratio}` : '-',
+  ];
+}
+
+const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', 'msgs', 'MB', 'unaff.', 'srv CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'replay ms', 'ratio'];
+
+/** Renders the result as a plain-text table with a header of the run's shape. */
+export function formatTable(result: BenchResult): string {
+  const o = result.options;
+  const rows = [HEAD, row(result.connect), ...result.scenarios.map(row)];
+  const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ');
+  const m = result.machine;
+  return [
+    `proxies ${o.proxies} (services ${o.services} × instances ${o.instances}, upstreams ${o.upstreams}, ${o.instancesPerNode}/node), nack rate ${o.nackRate}, seed ${o.seed}`,
+    `machine: ${m.cpus} × ${m.cpuModel}, ${mb(m.memoryBytes)} MB, node ${m.node}, load ${m.loadavg.join(' ')}`,
+    `setup: ${result.setup.instances} instances in ${result.setup.registerSeconds} s (HTTP ${result.setup.httpInstancesPerSecond ?? '-'}/s, store ${result.setup.storeInstancesPerSecond}/s)`,
+    `per connected proxy: server RSS ${result.perProxy.rssBytes} B, heap ${result.perProxy.heapBytes} B; encodings ${result.server.encodings}, builds ${result.server.builds}`,
+    '',
+    line(rows[0] as string[]),
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}

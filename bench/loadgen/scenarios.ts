@@ -1,0 +1,257 @@
+/**
+ * The benchmark's scenarios. Each one makes a change (or reconnects), says
+ * which proxies must see it and how to recognise it in what they ACK, and
+ * returns the convergence of every affected proxy, measured from the write's
+ * acknowledgement (the store's apply resolving in the server) to that
+ * proxy's ACK of a response carrying the change.
+ *
+ * "Carrying the change" is checked on content, not on any version guess:
+ * an endpoint change must show the endpoint (gone, UNHEALTHY, HEALTHY or new)
+ * in the ClusterLoadAssignment the proxy ACKed; a mesh-wide change must give
+ * the proxy's public listener a version other than the one it held before.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CatalogOp } from '../../catalog/index.ts';
+import { ENDPOINT_TYPE, LISTENER_TYPE } from '../../xds/index.ts';
+import type { Expectation, Fleet, WaitOutcome } from './fleet.ts';
+import { instanceAddress, instanceOps, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
+import { randomInt, type Random } from './prng.ts';
+import type { ServerChild } from './server-child.ts';
+import type { SimProxy } from './sim-proxy.ts';
+import { endpointsOf } from './xds-codec.ts';
+
+/** The names of the scenarios, in the order `all` runs them. */
+export const SCENARIOS = ['endpoint', 'mesh-wide', 'reconnect', 'churn'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** What a scenario needs. */
+export interface ScenarioContext {
+  server: ServerChild;
+  fleet: Fleet;
+  plan: MeshPlan;
+  random: Random;
+  timeoutMs: number;
+  /** Rounds of the endpoint scenario (each: one instance critical, then passing again). */
+  rounds: number;
+  churnRate: number;
+  churnSeconds: number;
+  /** Called around the first measured change, to record the responses it caused (for the replay ceiling). */
+  record: (on: boolean) => void;
+}
+
+/** What a scenario observed. */
+export interface ScenarioOutcome {
+  description: string;
+  writes: number;
+  /** Proxies that had to see a change, counted once per write. */
+  expected: number;
+  /** Convergence of every (write, affected proxy) pair that converged, ms. */
+  samples: number[];
+  /** Per write: the last affected proxy's convergence, ms. */
+  lastPerWrite: number[];
+  missing: string[];
+  /** Every proxy that had to see some change. */
+  affected: Set<string>;
+  /** Convergence (ms) of the recorded change, for the replay ratio. */
+  recordedMs?: number;
+}
+
+function endpointName(p: SimProxy, service: string): string | undefined {
+  const prefix = `${service}.default.`;
+  for (const n of p.subscribed.get(ENDPOINT_TYPE) ?? []) if (n.startsWith(prefix)) return n;
+  return undefined;
+}
+
+function publicListener(p: SimProxy): { name: string; version: string } | undefined {
+  for (const [name, version] of p.held.get(LISTENER_TYPE) ?? []) if (name.startsWith('public_listener:')) return { name, version };
+  return undefined;
+}
+
+/** Applies `ops` as one write, waits for `expectations`, returns the outcome relative to the write's acknowledgement. */
+async function writeAndWait(
+  ctx: ScenarioContext,
+  ops: CatalogOp[],
+  expectations: Expectation[],
+): Promise<{ relative: Map<string, number>; outcome: WaitOutcome }> {
+  const waiting = ctx.fleet.expect(expectations, ctx.timeoutMs);
+  await ctx.server.apply([ops]);
+  const t0 = performance.now();
+  const outcome = await waiting.outcome;
+  const relative = new Map<string, number>();
+  for (const [id, at] of outcome.times) relative.set(id, at - t0);
+  return { relative, outcome };
+}
+
+function emptyOutcome(description: string): ScenarioOutcome {
+  return { description, writes: 0, expected: 0, samples: [], lastPerWrite: [], missing: [], affected: new Set() };
+}
+
+function add(into: ScenarioOutcome, r: { relative: Map<string, number>; outcome: WaitOutcome }, expected: number): number {
+  into.writes++;
+  into.expected += expected;
+  into.samples.push(...r.relative.values());
+  into.missing.push(...r.outcome.missing);
+  const last = Math.max(0, ...r.relative.values());
+  into.lastPerWrite.push(last);
+  return last;
+}
+
+/** Instances whose service some connected proxy depends on. */
+function instancesWithDependents(ctx: ScenarioContext): PlannedInstance[] {
+  return ctx.plan.instances.filter((i) => (ctx.plan.dependents.get(i.service) ?? []).some((id) => ctx.fleet.get(id)?.synced));
+}
+
+/** (1) One endpoint changes: an instance's check goes critical, then passing again. */
+export async function endpointScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const out = emptyOutcome('one instance: check critical, then passing (EDS of its dependents)');
+  const candidates = instancesWithDependents(ctx);
+  if (candidates.length === 0) throw new Error('endpoint scenario: no instance has a connected dependent (upstreams 0?)');
+  for (let round = 0; round < ctx.rounds; round++) {
+    const inst = candidates[randomInt(ctx.random, candidates.length)] as PlannedInstance;
+    for (const status of ['critical', 'passing'] as const) {
+      const health = status === 'critical' ? 'UNHEALTHY' : 'HEALTHY';
+      const expectations: Expectation[] = [];
+      for (const id of ctx.plan.dependents.get(inst.service) ?? []) {
+        const p = ctx.fleet.get(id);
+        const name = p?.synced ? endpointName(p, inst.service) : undefined;
+        if (!p || !name) continue;
+        out.affected.add(id);
+        expectations.push({
+          proxyId: id,
+          typeUrl: ENDPOINT_TYPE,
+          name,
+          met: (u) => {
+            const e = endpointsOf(u.version, u.value).find((x) => x.address === inst.address && x.port === inst.sidecarPort);
+            return e !== undefined && e.health === health;
+          },
+        });
+      }
+      const first = round === 0 && status === 'critical';
+      if (first) ctx.record(true);
+      const r = await writeAndWait(ctx, [{ op: 'setCheckStatus', node: inst.node, checkId: inst.checkId, status }], expectations);
+      const last = add(out, r, expectations.length);
+      if (first) {
+        ctx.record(false);
+        out.recordedMs = last;
+      }
+    }
+  }
+  return out;
+}
+
+const WILDCARD_ALLOW: CatalogOp = {
+  op: 'setConfigEntry',
+  kind: 'service-intentions',
+  name: '*',
+  body: { Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'allow', Precedence: 1, Type: 'consul' }] },
+};
+
+/** (2) A mesh-wide change: a wildcard allow intention (every inbound RBAC changes), then its removal. */
+export async function meshWideScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const out = emptyOutcome('wildcard service-intentions * → * allow, then deleted (every public listener)');
+  const ops: CatalogOp[][] = [[WILDCARD_ALLOW], [{ op: 'deleteConfigEntry', kind: 'service-intentions', name: '*' }]];
+  for (const [i, write] of ops.entries()) {
+    const expectations: Expectation[] = [];
+    for (const p of ctx.fleet.proxies) {
+      const listener = p.synced ? publicListener(p) : undefined;
+      if (!listener) continue;
+      out.affected.add(p.nodeId);
+      expectations.push({ proxyId: p.nodeId, typeUrl: LISTENER_TYPE, name: listener.name, met: (u) => u.version !== listener.version });
+    }
+    if (i === 0) ctx.record(true);
+    const r = await writeAndWait(ctx, write, expectations);
+    const last = add(out, r, expectations.length);
+    if (i === 0) {
+      ctx.record(false);
+      out.recordedMs = last;
+    }
+  }
+  return out;
+}
+
+/** (3) Every proxy drops its connection and reconnects at once, with empty state (an Envoy restart). */
+export async function reconnectScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const out = emptyOutcome('every proxy reconnects at once (new connection, empty state)');
+  const proxies = ctx.fleet.proxies;
+  ctx.fleet.disconnectAll();
+  // Let the server see the streams end before they come back, as after a network blip.
+  await new Promise((r) => setTimeout(r, 200));
+  ctx.record(true);
+  const t0 = performance.now();
+  const outcome = await ctx.fleet.connect(ctx.timeoutMs, proxies);
+  ctx.record(false);
+  const relative = new Map<string, number>();
+  for (const [id, at] of outcome.times) relative.set(id, at - t0);
+  for (const p of proxies) out.affected.add(p.nodeId);
+  out.recordedMs = add(out, { relative, outcome }, proxies.length);
+  return out;
+}
+
+/** (4) Steady churn: `churnRate` new instances a second (each one write) for `churnSeconds`; their dependents must see each endpoint. */
+export async function churnScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  const out = emptyOutcome(`${ctx.churnRate} registrations/s for ${ctx.churnSeconds} s (a new instance each; EDS of its dependents)`);
+  const total = Math.max(1, Math.round(ctx.churnRate * ctx.churnSeconds));
+  const candidates = instancesWithDependents(ctx);
+  if (candidates.length === 0) throw new Error('churn scenario: no service has a connected dependent (upstreams 0?)');
+  const services = [...new Set(candidates.map((c) => c.service))];
+  const inflight: Array<Promise<void>> = [];
+  const start = performance.now();
+  for (let k = 0; k < total; k++) {
+    const due = start + (k * 1000) / ctx.churnRate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const n = ctx.plan.instances.length + k;
+    const service = services[randomInt(ctx.random, services.length)] as string;
+    const inst: PlannedInstance = {
+      service,
+      id: `${service}-churn-${k}`,
+      proxyId: `${service}-churn-${k}-sidecar-proxy`,
+      node: `churn-node-${Math.floor(k / ctx.plan.shape.instancesPerNode)}`,
+      address: instanceAddress(n),
+      port: 8080,
+      sidecarPort: 21000,
+      upstreams: [],
+      checkId: `service:${service}-churn-${k}`,
+    };
+    const expectations: Expectation[] = [];
+    for (const id of ctx.plan.dependents.get(service) ?? []) {
+      const p = ctx.fleet.get(id);
+      const name = p?.synced ? endpointName(p, service) : undefined;
+      if (!p || !name) continue;
+      out.affected.add(id);
+      expectations.push({
+        proxyId: id,
+        typeUrl: ENDPOINT_TYPE,
+        name,
+        met: (u) => endpointsOf(u.version, u.value).some((x) => x.address === inst.address && x.port === inst.sidecarPort),
+      });
+    }
+    // The node is written with its first instance only: rewriting a node touches every service on it.
+    const newNode = k % ctx.plan.shape.instancesPerNode === 0;
+    const ops: CatalogOp[] = [
+      ...(newNode ? [{ op: 'upsertNode', node: { Node: inst.node, Address: inst.address, Datacenter: 'dc1', TaggedAddresses: {}, Meta: {} } } as const] : []),
+      ...instanceOps(inst),
+    ];
+    inflight.push(
+      writeAndWait(ctx, ops, expectations).then((r) => {
+        add(out, r, expectations.length);
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return out;
+}
+
+/** Runs one scenario by name. */
+export function runScenario(name: ScenarioName, ctx: ScenarioContext): Promise<ScenarioOutcome> {
+  switch (name) {
+    case 'endpoint':
+      return endpointScenario(ctx);
+    case 'mesh-wide':
+      return meshWideScenario(ctx);
+    case 'reconnect':
+      return reconnectScenario(ctx);
+    case 'churn':
+      return churnScenario(ctx);
+  }
+}

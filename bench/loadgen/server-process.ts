@@ -1,0 +1,76 @@
+/**
+ * The control plane under test, run as a child process of the benchmark so
+ * that its CPU and memory are its own. Started by `server-child.ts` with
+ * `fork`; talks over the IPC channel: it reports `ready`, then applies batches
+ * of store ops (the fast way to build a big mesh) and answers stats requests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CatalogOp } from '../../catalog/index.ts';
+import { createLogger } from '../../cli/logger.ts';
+import { defaultServerOptions, startServer } from '../../cli/server.ts';
+import type { ChildReply, ChildRequest, ServerProcessOptions } from './server-messages.ts';
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
+const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-server-'));
+const server = await startServer({
+  ...defaultServerOptions(createLogger(opts.logLevel ?? 'warn')),
+  dataDir,
+  inMemory: opts.inMemory ?? false,
+  httpPort: 0,
+  grpcPort: 0,
+  dnsPort: -1,
+  defaultIntentionPolicy: opts.defaultIntentionPolicy ?? 'deny',
+  coalesceMs: opts.coalesceMs,
+});
+
+function reply(r: ChildReply): void {
+  process.send?.(r);
+}
+
+async function applyAll(batches: CatalogOp[][]): Promise<number> {
+  let index = 0;
+  for (const ops of batches) {
+    const r = await server.store.apply(ops);
+    if (!r.ok) throw new Error(`store refused a batch of ${ops.length} ops: ${JSON.stringify(r).slice(0, 300)}`);
+    index = r.index;
+  }
+  return index;
+}
+
+process.on('message', (m: ChildRequest) => {
+  switch (m.kind) {
+    case 'apply':
+      applyAll(m.batches).then(
+        (index) => reply({ kind: 'applied', id: m.id, index }),
+        (err: Error) => reply({ kind: 'failed', id: m.id, message: err.message }),
+      );
+      return;
+    case 'stats':
+      reply({
+        kind: 'stats',
+        id: m.id,
+        engine: server.engine.stats(),
+        cache: server.xdsCache.stats(),
+        memory: process.memoryUsage(),
+        cpu: process.cpuUsage(),
+        streams: server.xds.proxies().length,
+      });
+      return;
+    case 'gc':
+      (globalThis as { gc?: () => void }).gc?.();
+      reply({ kind: 'done', id: m.id });
+      return;
+    case 'stop':
+      void server.close().finally(() => {
+        rmSync(dataDir, { recursive: true, force: true });
+        reply({ kind: 'done', id: m.id });
+        // process.exit lets --cpu-prof write its profile.
+        setTimeout(() => process.exit(0), 50);
+      });
+      return;
+  }
+});
+
+reply({ kind: 'ready', id: 0, grpcAddress: server.grpcAddress, httpAddress: server.httpAddress });

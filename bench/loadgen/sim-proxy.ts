@@ -1,0 +1,218 @@
+/**
+ * One simulated Envoy: its own gRPC channel (its own HTTP/2 connection) and a
+ * delta ADS stream driven the way Envoy drives it. Wildcard CDS first; the
+ * EDS names of the clusters received are subscribed before CDS is ACKed;
+ * then wildcard LDS, and the RDS names of the listeners received; SDS for
+ * every secret name referenced. Every response is ACKed with its nonce, or
+ * NACKed at a configured rate once the proxy has synced (Envoy then keeps its
+ * previous config, so nothing in a NACKed response is applied).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
+import type { Random } from './prng.ts';
+import {
+  decodeDeltaResponse,
+  DELTA_ADS_PATH,
+  encodeDeltaRequest,
+  refsOf,
+  type DeltaRequestOut,
+  type ReceivedDelta,
+  type ResourceRefs,
+} from './xds-codec.ts';
+
+/** Channel options that keep each simulated proxy on a connection of its own. */
+export const SIM_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.enable_channelz': 0,
+  // A channel-local subchannel pool: channels to the same address do not share a connection.
+  'grpc.use_local_subchannel_pool': 1,
+  'grpc.max_receive_message_length': -1,
+  'grpc.enable_retries': 0,
+};
+
+/** A resource update a proxy has accepted: what expectations are checked against. */
+export interface AcceptedUpdate {
+  typeUrl: string;
+  name: string;
+  version: string;
+  value: Uint8Array;
+}
+
+/** What a simulated proxy is told. */
+export interface SimProxyOptions {
+  nodeId: string;
+  /** node.cluster: the service the sidecar fronts. */
+  cluster: string;
+  /** Share of responses NACKed once synced, 0..1. */
+  nackRate: number;
+  random: Random;
+  /** Whether to keep every response's raw bytes (for the replay ceiling). */
+  recording: () => boolean;
+  /** Called after a response was ACKed, with the updates it applied. */
+  onAccepted: (proxy: SimProxy, updates: readonly AcceptedUpdate[]) => void;
+  /** Called when the proxy holds everything it subscribed to. */
+  onSynced: (proxy: SimProxy) => void;
+}
+
+const DEPENDENT: ReadonlyArray<[keyof ResourceRefs, string]> = [
+  ['secrets', SECRET_TYPE],
+  ['endpoints', ENDPOINT_TYPE],
+  ['routes', ROUTE_TYPE],
+];
+
+/** A simulated Envoy speaking delta ADS. */
+export class SimProxy {
+  /** type → name → version held (accepted). */
+  readonly held = new Map<string, Map<string, string>>();
+  /** Names subscribed explicitly, by dependent type. */
+  readonly subscribed = new Map<string, Set<string>>(DEPENDENT.map(([, t]) => [t, new Set<string>()]));
+  private readonly refs = new Map<string, Map<string, ResourceRefs>>([
+    [CLUSTER_TYPE, new Map()],
+    [LISTENER_TYPE, new Map()],
+  ]);
+  private readonly acked = new Set<string>();
+  private client: grpc.Client | undefined;
+  private call: grpc.ClientDuplexStream<DeltaRequestOut, ReceivedDelta> | undefined;
+  private ldsRequested = false;
+  private everSynced = false;
+  /** Whether it holds all it subscribed to on the current stream. */
+  synced = false;
+  bytes = 0;
+  messages = 0;
+  acks = 0;
+  /** NACKs sent on purpose (the NACK rate). */
+  nacks = 0;
+  /** NACKs sent because a resource could not be decoded: a server bug. */
+  readonly unexpectedNacks: string[] = [];
+  /** Raw responses kept while recording. */
+  recorded: Buffer[] = [];
+  streamError: string | undefined;
+
+  constructor(readonly opts: SimProxyOptions) {}
+
+  get nodeId(): string {
+    return this.opts.nodeId;
+  }
+
+  /** Opens a new channel and stream with empty state (an Envoy that just started). */
+  connect(address: string): void {
+    this.disconnect();
+    for (const m of this.held.values()) m.clear();
+    for (const m of this.refs.values()) m.clear();
+    for (const s of this.subscribed.values()) s.clear();
+    this.acked.clear();
+    this.ldsRequested = false;
+    this.synced = false;
+    this.streamError = undefined;
+    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
+    const call = this.client.makeBidiStreamRequest<DeltaRequestOut, ReceivedDelta>(DELTA_ADS_PATH, encodeDeltaRequest, decodeDeltaResponse);
+    this.call = call;
+    call.on('data', (r: ReceivedDelta) => this.onResponse(r));
+    call.on('error', (err: grpc.ServiceError) => {
+      if (this.call === call && err.code !== grpc.status.CANCELLED) this.streamError = err.message;
+    });
+    call.on('end', () => undefined);
+    this.send({
+      node: { id: this.nodeId, cluster: this.opts.cluster, user_agent_name: 'envoy', user_agent_version: '1.31.0' },
+      type_url: CLUSTER_TYPE,
+      resource_names_subscribe: [],
+    });
+  }
+
+  /** Cancels the stream and closes the channel. */
+  disconnect(): void {
+    const call = this.call;
+    this.call = undefined;
+    if (call) {
+      call.removeAllListeners('data');
+      call.on('error', () => undefined);
+      call.cancel();
+    }
+    this.client?.close();
+    this.client = undefined;
+    this.synced = false;
+  }
+
+  private send(req: DeltaRequestOut): void {
+    this.call?.write(req);
+  }
+
+  private onResponse(r: ReceivedDelta): void {
+    this.messages++;
+    this.bytes += r.size;
+    if (this.opts.recording()) this.recorded.push(r.raw);
+    if (this.everSynced && this.opts.nackRate > 0 && this.opts.random() < this.opts.nackRate) {
+      this.nacks++;
+      this.send({ type_url: r.typeUrl, response_nonce: r.nonce, error_detail: { code: 3, message: 'simulated rejection (bench NACK rate)' } });
+      return;
+    }
+    const refsOfType = this.refs.get(r.typeUrl);
+    // Decode what the response refers to before applying anything: a resource Envoy cannot read rejects the whole response.
+    const newRefs: Array<[string, ResourceRefs]> = [];
+    if (refsOfType) {
+      for (const res of r.resources) {
+        try {
+          newRefs.push([res.name, refsOf(r.typeUrl, res.name, res.version, res.value)]);
+        } catch (err) {
+          const message = `cannot decode ${r.typeUrl} "${res.name}": ${(err as Error).message}`;
+          this.unexpectedNacks.push(message);
+          this.send({ type_url: r.typeUrl, response_nonce: r.nonce, error_detail: { code: 3, message } });
+          return;
+        }
+      }
+    }
+    let held = this.held.get(r.typeUrl);
+    if (!held) this.held.set(r.typeUrl, (held = new Map()));
+    for (const name of r.removed) {
+      held.delete(name);
+      refsOfType?.delete(name);
+    }
+    for (const res of r.resources) held.set(res.name, res.version);
+    if (refsOfType) {
+      for (const [name, refs] of newRefs) refsOfType.set(name, refs);
+      this.resubscribe();
+    }
+    this.send({ type_url: r.typeUrl, response_nonce: r.nonce });
+    this.acks++;
+    this.acked.add(r.typeUrl);
+    if (r.typeUrl === CLUSTER_TYPE && !this.ldsRequested) {
+      this.ldsRequested = true;
+      this.send({ type_url: LISTENER_TYPE, resource_names_subscribe: [] });
+    }
+    if (r.resources.length > 0) {
+      this.opts.onAccepted(
+        this,
+        r.resources.map((res) => ({ typeUrl: r.typeUrl, name: res.name, version: res.version, value: res.value })),
+      );
+    }
+    this.checkSynced();
+  }
+
+  /** Subscribes to newly referenced EDS/RDS/SDS names and drops the ones no longer referenced. */
+  private resubscribe(): void {
+    for (const [kind, typeUrl] of DEPENDENT) {
+      const want = new Set<string>();
+      for (const m of this.refs.values()) for (const refs of m.values()) for (const n of refs[kind]) want.add(n);
+      const have = this.subscribed.get(typeUrl) as Set<string>;
+      const add = [...want].filter((n) => !have.has(n));
+      const drop = [...have].filter((n) => !want.has(n));
+      if (add.length === 0 && drop.length === 0) continue;
+      for (const n of add) have.add(n);
+      for (const n of drop) {
+        have.delete(n);
+        this.held.get(typeUrl)?.delete(n);
+      }
+      this.send({ type_url: typeUrl, resource_names_subscribe: add, resource_names_unsubscribe: drop });
+    }
+  }
+
+  private checkSynced(): void {
+    if (this.synced || !this.acked.has(CLUSTER_TYPE) || !this.acked.has(LISTENER_TYPE)) return;
+    for (const [typeUrl, names] of this.subscribed) {
+      const held = this.held.get(typeUrl);
+      for (const n of names) if (!held?.has(n)) return;
+    }
+    this.synced = true;
+    this.everSynced = true;
+    this.opts.onSynced(this);
+  }
+}
