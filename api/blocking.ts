@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setMaxListeners } from 'node:events';
-import { parseDuration } from '../catalog/index.ts';
+import { tryParseDuration as parseDuration } from '../catalog/index.ts';
 import { badRequest } from './errors.ts';
 
 /** What a blocking read needs from the store (any backend). */

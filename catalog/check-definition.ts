@@ -3,7 +3,7 @@
  * check: works out its type, validates its durations, and keeps the parts the
  * health-check runner needs in `Definition`.
  */
-import { parseDuration } from './durations.ts';
+import { tryParseDuration as parseDuration } from './durations.ts';
 import type { CheckDefinition, CheckInput, HealthStatus } from './types.ts';
 
 /** A check as the agent API accepts it. */

@@ -1,3 +1,4 @@
+// The one Go-duration parser of the project; policy/, ca/ and api/ use it through catalog/index.ts.
 /**
  * Go-style durations ("10s", "1m30s", "500ms", "2h45m", "1.5h"), the format Consul uses
  * for Interval, Timeout, TTL and DeregisterCriticalServiceAfter. A JSON number is taken
@@ -72,4 +73,13 @@ export function formatDuration(ms: number): string {
 // Up to nanosecond precision, without trailing zeros or floating-point noise.
 function trimNumber(n: number): string {
   return String(Number(n.toFixed(6)));
+}
+
+/** Like parseDuration for text that may not be a duration: milliseconds, or undefined when it is not one. */
+export function tryParseDuration(text: string): number | undefined {
+  try {
+    return parseDuration(text.trim());
+  } catch {
+    return undefined;
+  }
 }

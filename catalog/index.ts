@@ -14,7 +14,7 @@ export {
   type ServiceHealthOptions,
   type HealthyInstance,
 } from './queries.ts';
-export { parseDuration } from './durations.ts';
+export { parseDuration, tryParseDuration, formatDuration } from './durations.ts';
 export { buildCheck, checkType, type AgentCheckDefinition, type Validated } from './check-definition.ts';
 export {
   planServiceRegistration,
