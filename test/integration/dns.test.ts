@@ -2,6 +2,8 @@
  * The DNS interface of a whole server (`startServer`), queried with the real `dig`, after
  * registrations and check updates made through the real HTTP API.
  */
+import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../api/server-harness.ts';
 import { dig, digAvailable, type DigRecord, type DigResult } from '../dns/dig.ts';
@@ -27,6 +29,16 @@ const lines = (records: DigRecord[]): string[] =>
 async function srv(ts: TestServer, name: string): Promise<{ r: DigResult; answer: string[] }> {
   const r = await dig(ts.server.dns!.udpPort, name, 'SRV');
   return { r, answer: lines(r.answer) };
+}
+
+/** Polls the SRV answer (bounded) until it equals `want`, then returns it; else the last answer. */
+async function srvWithin(ts: TestServer, name: string, want: string[], deadlineMs = 15_000): Promise<string[]> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const { answer } = await srv(ts, name);
+    if (JSON.stringify(answer) === JSON.stringify(want) || Date.now() > deadline) return answer;
+    await sleep(200);
+  }
 }
 
 const WEB_1_SRV = 'web.service.consul. SRV 1 1 8080 0a000101.addr.dc1.consul.';
@@ -149,6 +161,35 @@ describe.skipIf(!HAVE_DIG)('DNS interface of a whole server, through dig', () =>
     expect(answer).toEqual([`web.connect.consul. SRV 1 1 ${sidecar.Port} 0a000101.addr.dc1.consul.`]);
     // Re-registering kept the check's passing status, so web-1 is still answered as a service.
     expect((await srv(ts, 'web.service.consul')).answer).toEqual([WEB_1_SRV, WEB_2_SRV]);
+  });
+
+  it('follows an HTTP check run by the server: a failing probe takes the instance out, a passing one brings it back', async () => {
+    let code = 200;
+    const app = createServer((_req, res) => {
+      res.statusCode = code;
+      res.end();
+    });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (app.address() as { port: number }).port;
+      await api(ts, 'PUT', '/v1/agent/service/register', {
+        ID: 'cache-1',
+        Name: 'cache',
+        Address: '10.0.3.1',
+        Port: 6379,
+        Check: { HTTP: `http://127.0.0.1:${port}/`, Interval: '1s' },
+      });
+      const answered = ['cache.service.consul. SRV 1 1 6379 0a000301.addr.dc1.consul.'];
+      expect(await srvWithin(ts, 'cache.service.consul', answered)).toEqual(answered);
+      code = 500;
+      expect(await srvWithin(ts, 'cache.service.consul', [])).toEqual([]);
+      code = 200;
+      expect(await srvWithin(ts, 'cache.service.consul', answered)).toEqual(answered);
+    } finally {
+      app.closeAllConnections();
+      await new Promise<void>((resolve) => app.close(() => resolve()));
+      await api(ts, 'PUT', '/v1/agent/service/deregister/cache-1');
+    }
   });
 
   it('answers NXDOMAIN with the zone SOA for unknown names', async () => {

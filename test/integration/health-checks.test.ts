@@ -71,12 +71,15 @@ interface FakeService {
   url: string;
   code: number;
   userAgents: Set<string>;
+  /** Requests served so far. */
+  requests: number;
   close(): Promise<void>;
 }
 
 async function startFakeService(): Promise<FakeService> {
   const fake: FakeService = {
     server: createHttpServer((req, res) => {
+      fake.requests++;
       fake.userAgents.add(req.headers['user-agent'] ?? '');
       res.statusCode = req.url === '/health' ? fake.code : 404;
       res.end(`status ${res.statusCode}`);
@@ -84,6 +87,7 @@ async function startFakeService(): Promise<FakeService> {
     url: '',
     code: 200,
     userAgents: new Set(),
+    requests: 0,
     close: () =>
       new Promise<void>((resolve) => {
         fake.server.closeAllConnections();
@@ -137,6 +141,13 @@ describe('health checks run by the server', () => {
 
       fake.code = 200;
       await waitForStatus(server, 'web', 'service:web-1', 'passing');
+
+      // Deregistering the service stops its probes (one already in flight may still land).
+      await api(server, 'PUT', '/v1/agent/service/deregister/web-1');
+      await sleep(1500);
+      const seen = fake.requests;
+      await sleep(2500);
+      expect(fake.requests, 'probes after deregistration').toBe(seen);
     });
 
     it('TCP: passing while the port listens, critical once it is closed', async () => {
