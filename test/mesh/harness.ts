@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,30 +24,31 @@ export const BOOTSTRAP_OPTION = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap
 
 const identity = (b: Buffer): Buffer => b;
 
-/** `whoami`: bytes in, `<instance id>` out. */
+function unary(path: string): grpc.MethodDefinition<Buffer, Buffer> {
+  return { path, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity };
+}
+
+/** `WhoAmI`: bytes in, `<instance id>` out; `Admin`: the same answer on another path (for L7 intentions). */
 export const whoamiService: grpc.ServiceDefinition = {
-  WhoAmI: {
-    path: '/switchboard.test.Mesh/WhoAmI',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
+  WhoAmI: unary('/switchboard.test.Mesh/WhoAmI'),
+  Admin: unary('/switchboard.test.Mesh/Admin'),
 };
 
 const WhoAmIClient = grpc.makeGenericClientConstructor(whoamiService, 'Mesh');
 
-/** A server of the whole control plane, and helpers to drive its HTTP API. */
-export interface MeshHarness {
-  server: RunningServer;
+/** Where a control plane answers, and a way to call its HTTP API. */
+export interface MeshApi {
   httpAddr: string;
   grpcAddr: string;
   /** A temporary folder removed on close. */
   tmp: string;
   /** One HTTP API call; throws on anything but 2xx. */
   api(method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
+}
+
+/** An in-process server of the whole control plane. */
+export interface MeshHarness extends MeshApi {
+  server: RunningServer;
   close(): Promise<void>;
 }
 
@@ -72,21 +73,24 @@ export async function startMesh(opts: { defaultAllow: boolean }): Promise<MeshHa
     httpAddr,
     grpcAddr: server.grpcAddress,
     tmp,
-    async api(method, path, body) {
-      const res = await fetch(`http://${httpAddr}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text}`);
-      return text === '' ? undefined : (JSON.parse(text) as unknown);
-    },
+    api: (method, path, body) => apiCall(httpAddr, method, path, body),
     async close() {
       await server.close();
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** One HTTP API call; throws on anything but 2xx. */
+async function apiCall(httpAddr: string, method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`http://${httpAddr}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text}`);
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (XdsServer needs its port before it binds). */
@@ -103,7 +107,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Registers a Connect-native service instance with a TTL check `<id>-ttl-id` that starts passing. */
-export async function registerNative(h: MeshHarness, id: string, name: string, port: number): Promise<void> {
+export async function registerNative(h: MeshApi, id: string, name: string, port: number): Promise<void> {
   await h.api('PUT', '/v1/agent/service/register', {
     ID: id,
     Name: name,
@@ -115,7 +119,7 @@ export async function registerNative(h: MeshHarness, id: string, name: string, p
 }
 
 /** Writes a service's cert files and returns its gRPC bootstrap as JSON text (in-process, no CLI). */
-export async function grpcBootstrapFor(h: MeshHarness, serviceId: string, service: string): Promise<string> {
+export async function grpcBootstrapFor(h: MeshApi, serviceId: string, service: string): Promise<string> {
   const certDir = join(h.tmp, `certs-${serviceId}`);
   await refreshCertFiles({ baseUrl: `http://${h.httpAddr}` }, service, certDir);
   return JSON.stringify(
@@ -136,7 +140,7 @@ const execFileAsync = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the real CLI, `switchboard bootstrap grpc`, and returns what it printed (the bootstrap JSON text). */
-export async function cliGrpcBootstrap(h: MeshHarness, serviceId: string): Promise<{ json: string; certDir: string }> {
+export async function cliGrpcBootstrap(h: MeshApi, serviceId: string): Promise<{ json: string; certDir: string }> {
   const certDir = join(h.tmp, `cli-certs-${serviceId}`);
   const { stdout } = await execFileAsync(
     process.execPath,
@@ -171,12 +175,11 @@ export async function startWhoami(id: string, port: number, bootstrap: string, t
       resolve();
     }),
   };
-  server.addService(whoamiService, {
-    WhoAmI: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
-      out.served++;
-      cb(null, Buffer.from(id));
-    },
-  });
+  const answer = (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void => {
+    out.served++;
+    cb(null, Buffer.from(id));
+  };
+  server.addService(whoamiService, { WhoAmI: answer, Admin: answer });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       server.forceShutdown();
@@ -200,11 +203,11 @@ export class WhoamiClient {
     this.client = new WhoAmIClient(target, creds, { 'grpc.enable_channelz': 0, 'grpc.use_local_subchannel_pool': 1, ...options });
   }
 
-  /** One RPC; resolves with the instance id that answered. */
-  call(deadlineMs = 3000): Promise<string> {
+  /** One RPC (WhoAmI unless told); resolves with the instance id that answered. */
+  call(deadlineMs = 3000, method: 'WhoAmI' | 'Admin' = 'WhoAmI'): Promise<string> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
-        whoamiService['WhoAmI']!.path,
+        whoamiService[method]!.path,
         identity,
         identity,
         Buffer.from('who'),
@@ -216,9 +219,9 @@ export class WhoamiClient {
   }
 
   /** The outcome of one RPC: the instance id, or the error's code and message. */
-  async attempt(deadlineMs = 3000): Promise<{ ok: true; id: string } | { ok: false; code: number; message: string }> {
+  async attempt(deadlineMs = 3000, method: 'WhoAmI' | 'Admin' = 'WhoAmI'): Promise<{ ok: true; id: string } | { ok: false; code: number; message: string }> {
     try {
-      return { ok: true, id: await this.call(deadlineMs) };
+      return { ok: true, id: await this.call(deadlineMs, method) };
     } catch (err) {
       const e = err as grpc.ServiceError;
       return { ok: false, code: e.code, message: e.message };
@@ -263,4 +266,55 @@ export async function untilOnly(client: WhoamiClient, expected: readonly string[
     const keys = Object.keys(t).sort();
     return JSON.stringify(keys) === JSON.stringify([...expected].sort());
   }, timeoutMs, 0);
+}
+
+/** A control plane run as `switchboard server` in a child process, which can be killed and started again. */
+export interface MeshProcess extends MeshApi {
+  /** SIGTERM, and resolves once the process has exited. */
+  stop(): Promise<void>;
+  /** Starts it again with the same data dir and ports; resolves once the API answers. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts `switchboard server --dev` (store in a temporary data dir, fixed free ports, DNS off). */
+export async function startMeshProcess(opts: { defaultAllow: boolean }): Promise<MeshProcess> {
+  const tmp = mkdtempSync(join(tmpdir(), 'sb-mesh-proc-'));
+  const httpAddr = `127.0.0.1:${await freePort()}`;
+  const grpcAddr = `127.0.0.1:${await freePort()}`;
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  const start = async (): Promise<void> => {
+    const args = ['bin/switchboard.mjs', '--log-level', 'warn', 'server', '--dev', '--data-dir', tmp, '--node-name', 'mesh-agent',
+      '--http-addr', httpAddr, '--grpc-addr', grpcAddr, '--dns-addr', 'off', '--default-intention-policy', opts.defaultAllow ? 'allow' : 'deny'];
+    const proc = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    child = proc;
+    const up = await eventually(async () => {
+      if (proc.exitCode !== null) return true;
+      return fetch(`http://${httpAddr}/v1/status/leader`).then((r) => r.ok, () => false);
+    }, 20_000, 100);
+    if (!up || proc.exitCode !== null) throw new Error(`switchboard server did not start: ${stderr}`);
+  };
+  const stop = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGTERM');
+    await exited;
+  };
+  await start();
+  return {
+    httpAddr,
+    grpcAddr,
+    tmp,
+    api: (method, path, body) => apiCall(httpAddr, method, path, body),
+    stop,
+    start,
+    async close() {
+      await stop();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
 }

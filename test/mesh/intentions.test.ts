@@ -14,7 +14,7 @@ let web: WhoamiClient;
 let other: WhoamiClient;
 
 /** Writes the service-intentions entry of `api` with these sources. */
-async function setApiIntentions(sources: { Name: string; Action: 'allow' | 'deny' }[]): Promise<void> {
+async function setApiIntentions(sources: Record<string, unknown>[]): Promise<void> {
   const body = { Kind: 'service-intentions', Name: 'api', Sources: sources.map((s) => ({ ...s, Precedence: 9, Type: 'consul' })) };
   const r = await h.server.store.apply([{ op: 'setConfigEntry', kind: 'service-intentions', name: 'api', body }]);
   expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -61,4 +61,11 @@ it('turning the intention into a deny shuts web out again', async () => {
   };
   expect(await eventually(isDenied, 1000)).toBe(true);
   expect(await other.call()).toBe('api-1');
+});
+
+it('an L7 intention allows web one gRPC method and denies the others', async () => {
+  await setApiIntentions([{ Name: 'web', Permissions: [{ Action: 'allow', HTTP: { PathExact: '/switchboard.test.Mesh/WhoAmI' } }] }]);
+  expect(await eventually(async () => (await web.attempt(1000)).ok, 1000)).toBe(true);
+  expect(await web.attempt(1000, 'Admin')).toMatchObject(denied);
+  expect(await other.attempt()).toMatchObject(denied);
 });

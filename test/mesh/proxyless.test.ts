@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { cliGrpcBootstrap, freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
+import { cliGrpcBootstrap, eventually, freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
 
 let h: MeshHarness;
 const servers: MeshServer[] = [];
@@ -56,4 +56,19 @@ it('follows health and registration: a failing check drains an instance, passing
   expect(await untilOnly(web, ['api-1', 'api-3'], 2000), 'api-3 receives requests').toBe(true);
   const t = await tally(web, 30);
   expect(t['error']).toBeUndefined();
+});
+
+it('a service that does not exist yet fails fast, and is reached as soon as it is registered and serving', async () => {
+  const late = meshClient('late', await grpcBootstrapFor(h, 'web-1', 'web'));
+  try {
+    const before = await late.attempt(1000);
+    expect(before.ok).toBe(false);
+    const port = await freePort();
+    await registerNative(h, 'late-1', 'late', port);
+    servers.push(await startWhoami('late-1', port, await grpcBootstrapFor(h, 'late-1', 'late')));
+    expect(await eventually(async () => (await late.attempt(500)).ok, 2000)).toBe(true);
+    expect(await late.call()).toBe('late-1');
+  } finally {
+    late.close();
+  }
 });
