@@ -7,6 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { messageType } from '../../xds/index.ts';
 import { DELTA_ADS_PATH } from './xds-codec.ts';
 
@@ -93,4 +94,4 @@ async function main(): Promise<void> {
   process.send?.({ kind: 'listening', port });
 }
 
-if (process.send) await main();
+if (process.send && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

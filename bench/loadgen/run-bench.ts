@@ -62,15 +62,15 @@ export const DEFAULT_OPTIONS: Omit<BenchOptions, 'log'> = {
 
 /** A smoke run: a few hundred proxies, short churn; for CI. */
 export const SMOKE_OPTIONS: Partial<BenchOptions> = {
-  proxies: 300,
-  services: 60,
+  proxies: 200,
+  services: 40,
   instances: 5,
-  upstreams: 5,
+  upstreams: 4,
   rounds: 1,
-  churnRate: 20,
+  churnRate: 10,
   churnSeconds: 2,
   timeoutMs: 30_000,
-  httpSample: 20,
+  httpSample: 10,
 };
 
 /** One scenario's figures. */
@@ -164,7 +164,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     throw new Error(`proxies: ${opts.proxies} is more than services × instances = ${plan.instances.length}`);
   }
   clearDecodeMemo();
-  const server = await startServerChild({ coalesceMs: opts.coalesceMs, defaultIntentionPolicy: 'deny', cpuProfileDir: opts.cpuProfileDir });
+  const server = await startServerChild({ coalesceMs: opts.coalesceMs, defaultIntentionPolicy: 'deny', cpuProfileDir: opts.cpuProfileDir, logLevel: 'error' });
   const fleet = new Fleet(plan.instances.slice(0, opts.proxies), server.grpcAddress, { nackRate: opts.nackRate, seed: opts.seed });
   try {
     log(`server pid ${server.pid}: HTTP ${server.httpAddress}, gRPC ${server.grpcAddress}`);

@@ -1,0 +1,127 @@
+/** The load generator's pure parts: the mesh plan, flags, percentiles, the recording format, profile summaries. */
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, smokeFailures } from '../../bench/run.ts';
+import { planMesh, instanceOps } from '../../bench/loadgen/mesh-plan.ts';
+import { readRecording, writeRecording } from '../../bench/loadgen/replay-server.ts';
+import { spread, promSample, promSum } from '../../bench/loadgen/stats.ts';
+import { topFunctions } from '../../bench/loadgen/profile-top.ts';
+import type { BenchResult, ScenarioReport } from '../../bench/loadgen/run-bench.ts';
+
+const shape = { services: 20, instancesPerService: 3, upstreamsPerProxy: 5, instancesPerNode: 7, seed: 42 };
+
+describe('planMesh', () => {
+  it('is deterministic for a seed and different for another', () => {
+    expect(planMesh(shape)).toEqual(planMesh(shape));
+    expect(planMesh({ ...shape, seed: 43 }).instances.map((i) => i.upstreams)).not.toEqual(planMesh(shape).instances.map((i) => i.upstreams));
+  });
+
+  it('gives each sidecar distinct upstreams other than its own service, and indexes dependents', () => {
+    const plan = planMesh(shape);
+    expect(plan.instances).toHaveLength(60);
+    expect(new Set(plan.instances.map((i) => i.proxyId)).size).toBe(60);
+    expect(new Set(plan.instances.map((i) => i.address)).size).toBe(60);
+    for (const inst of plan.instances) {
+      expect(new Set(inst.upstreams).size).toBe(5);
+      expect(inst.upstreams).not.toContain(inst.service);
+      for (const u of inst.upstreams) expect(plan.dependents.get(u)).toContain(inst.proxyId);
+      expect(inst.address).toMatch(/^127\./);
+    }
+    expect(new Set(plan.instances.map((i) => i.node)).size).toBe(Math.ceil(60 / 7));
+  });
+
+  it('registers a sidecar whose upstreams listen on distinct local ports', () => {
+    const inst = planMesh(shape).instances[0]!;
+    const sidecar = instanceOps(inst)[2];
+    expect(sidecar?.op).toBe('upsertService');
+    const svc = sidecar?.op === 'upsertService' ? sidecar.service : undefined;
+    expect(svc?.Kind).toBe('connect-proxy');
+    expect(svc?.ID).toBe(inst.proxyId);
+    expect(new Set(svc?.Proxy?.Upstreams?.map((u) => u.LocalBindPort)).size).toBe(5);
+  });
+
+  it('refuses shapes it cannot build, naming the field', () => {
+    expect(() => planMesh({ ...shape, services: 0 })).toThrow(/^services:/);
+    expect(() => planMesh({ ...shape, upstreamsPerProxy: 20 })).toThrow(/^upstreamsPerProxy:.*at least 21 services/);
+    expect(() => planMesh({ ...shape, instancesPerNode: 1.5 })).toThrow(/^instancesPerNode:/);
+  });
+});
+
+describe('bench flags', () => {
+  it('derives services from --proxies and keeps every flag', () => {
+    const { options } = parseBenchArgs(['--proxies', '1000', '--upstreams', '3', '--scenario', 'endpoint,churn', '--nack-rate', '0.1', '--no-replay']);
+    expect(options.proxies).toBe(1000);
+    expect(options.services).toBe(200);
+    expect(options.upstreams).toBe(3);
+    expect(options.scenarios).toEqual(['endpoint', 'churn']);
+    expect(options.nackRate).toBe(0.1);
+    expect(options.replay).toBe(false);
+  });
+
+  it('defaults to the issue mesh: 10,000 proxies, 2,000 services × 5, 10 upstreams, all scenarios', () => {
+    const { options } = parseBenchArgs([]);
+    expect([options.proxies, options.services, options.instances, options.upstreams]).toEqual([10_000, 2_000, 5, 10]);
+    expect(options.scenarios).toEqual(['endpoint', 'mesh-wide', 'reconnect', 'churn']);
+  });
+
+  it('names the flag at fault', () => {
+    expect(() => parseBenchArgs(['--proxies', 'many'])).toThrow(/--proxies/);
+    expect(() => parseBenchArgs(['--scenario', 'earthquake'])).toThrow(/--scenario: unknown scenario "earthquake"/);
+    expect(() => parseBenchArgs(['--nack-rate', '2'])).toThrow(/--nack-rate/);
+    expect(() => parseBenchArgs(['--churn-rate', '0'])).toThrow(/--churn-rate/);
+    expect(() => parseBenchArgs(['--bogus'])).toThrow(/bogus/);
+  });
+});
+
+describe('smokeFailures', () => {
+  const report = (over: Partial<ScenarioReport>): ScenarioReport => ({
+    name: 's', description: '', writes: 1, expected: 2, converged: 2, missing: 0, missingSample: [], convergenceMs: null, lastProxyMs: null,
+    wallSeconds: 0, bytesReceived: 0, messagesReceived: 1, unaffectedPushed: 0, serverCpuSeconds: 0, serverRssBytes: 0, nacksSent: 0,
+    unexpectedNacks: 0, streamErrors: 0, eventLoopLagMs: null, ...over,
+  });
+  const result = (scenarios: ScenarioReport[], serverNackRecords = 0): BenchResult =>
+    ({ connect: report({ name: 'connect' }), scenarios, server: { serverNackRecords } }) as unknown as BenchResult;
+
+  it('passes a clean run and names every kind of failure', () => {
+    expect(smokeFailures(result([report({})]))).toEqual([]);
+    const problems = smokeFailures(result([report({ name: 'x', missing: 1, missingSample: ['p1'], unexpectedNacks: 2, streamErrors: 1 })], 3));
+    expect(problems.join('\n')).toMatch(/x: 1 of 2 did not converge \(e\.g\. p1\)/);
+    expect(problems.join('\n')).toMatch(/x: 2 unexpected NACKs/);
+    expect(problems.join('\n')).toMatch(/x: 1 streams ended/);
+    expect(problems.join('\n')).toMatch(/server recorded NACKs on 3 types/);
+  });
+});
+
+describe('stats and formats', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(spread(values)).toEqual({ p50: 50, p99: 99, max: 100 });
+    expect(spread([])).toBeNull();
+  });
+
+  it('reads samples back from Prometheus text', () => {
+    const text = 'a{x="1"} 2\na{x="2"} 3\nb 7\n';
+    expect(promSample(text, 'b')).toBe(7);
+    expect(promSample(text, 'a{x="2"}')).toBe(3);
+    expect(promSum(text, 'a')).toBe(5);
+  });
+
+  it('round-trips a recording', () => {
+    const streams = [[Buffer.from('ab'), Buffer.from('')], [], [Buffer.from('xyz')]];
+    expect(readRecording(writeRecording(streams)).map((l) => l.map((b) => b.toString()))).toEqual([['ab', ''], [], ['xyz']]);
+  });
+
+  it('ranks a CPU profile by self time', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2] },
+        { id: 2, callFrame: { functionName: 'outer', url: 'file:///x/main/a.ts', lineNumber: 0 }, children: [3] },
+        { id: 3, callFrame: { functionName: 'inner', url: 'file:///x/main/b.ts', lineNumber: 9 } },
+      ],
+      samples: [3, 3, 3, 2],
+      timeDeltas: [1000, 1000, 1000, 1000],
+    };
+    const top = topFunctions(profile, 2);
+    expect(top[0]).toMatchObject({ fn: 'inner', where: 'main/b.ts:10', selfMs: 3, selfShare: 75, totalMs: 3 });
+    expect(top[1]).toMatchObject({ fn: 'outer', selfMs: 1, totalMs: 4 });
+  });
+});
