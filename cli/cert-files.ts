@@ -28,6 +28,22 @@ function pemText(p: string): string {
   return p.endsWith('\n') ? p : `${p}\n`;
 }
 
+/** The PEM blocks of a text, each ending with a newline. */
+function pemBlocks(text: string): string[] {
+  return [...text.matchAll(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g)].map((m) => `${m[0]}\n`);
+}
+
+/**
+ * The leaf's chain: the leaf (and whatever intermediates its CertPEM already
+ * carries, as Consul's leaf endpoint returns them), then the active root's
+ * intermediates that are not in it yet — each certificate once.
+ */
+export function leafChainPEM(leaf: LeafResponse, roots: RootsResponse): string {
+  const active = roots.Roots.find((r) => r.Active);
+  const blocks = [...pemBlocks(leaf.CertPEM), ...(active?.IntermediateCerts ?? []).flatMap(pemBlocks)];
+  return [...new Set(blocks)].join('');
+}
+
 /**
  * Writes cert.pem (leaf plus the active root's intermediates, so peers that
  * still trust only the old root accept it), key.pem (0600) and roots.pem
@@ -36,8 +52,7 @@ function pemText(p: string): string {
  */
 export async function writeCertFiles(dir: string, leaf: LeafResponse, roots: RootsResponse): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  const active = roots.Roots.find((r) => r.Active);
-  const chain = [leaf.CertPEM, ...(active?.IntermediateCerts ?? [])].map(pemText).join('');
+  const chain = leafChainPEM(leaf, roots);
   await writeAtomic(path.join(dir, GRPC_CERT_FILES.key), pemText(leaf.PrivateKeyPEM), 0o600);
   await writeAtomic(path.join(dir, GRPC_CERT_FILES.cert), chain, 0o644);
   await writeAtomic(path.join(dir, GRPC_CERT_FILES.roots), roots.Roots.map((r) => pemText(r.RootCert)).join(''), 0o644);
