@@ -27,6 +27,10 @@ const checkDefinitionProps = {
   AliasService: str,
   AliasNode: str,
   DeregisterCriticalServiceAfter: str,
+  TLSServerName: str,
+  SuccessBeforePassing: { type: 'integer', minimum: 0 },
+  FailuresBeforeWarning: { type: 'integer', minimum: 0 },
+  FailuresBeforeCritical: { type: 'integer', minimum: 0 },
 } as const;
 
 /** A check as the agent API takes it. */

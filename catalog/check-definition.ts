@@ -62,7 +62,8 @@ export function buildCheck(
   const definition: CheckDefinition = {};
   for (const k of [
     'Interval', 'Timeout', 'TTL', 'HTTP', 'Method', 'Header', 'Body', 'TLSSkipVerify', 'TCP', 'GRPC', 'GRPCUseTLS',
-    'AliasService', 'AliasNode', 'DeregisterCriticalServiceAfter',
+    'AliasService', 'AliasNode', 'DeregisterCriticalServiceAfter', 'TLSServerName',
+    'SuccessBeforePassing', 'FailuresBeforeWarning', 'FailuresBeforeCritical',
   ] as const) {
     if (def[k] !== undefined) (definition as Record<string, unknown>)[k] = def[k];
   }

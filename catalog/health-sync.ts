@@ -42,6 +42,10 @@ function runnerDefinition(c: CheckRecord): RunnerCheckDefinition {
     GRPC: d.GRPC,
     GRPCUseTLS: d.GRPCUseTLS,
     DeregisterCriticalServiceAfter: d.DeregisterCriticalServiceAfter,
+    TLSServerName: d.TLSServerName,
+    SuccessBeforePassing: d.SuccessBeforePassing,
+    FailuresBeforeWarning: d.FailuresBeforeWarning,
+    FailuresBeforeCritical: d.FailuresBeforeCritical,
   };
 }
 

@@ -80,6 +80,11 @@ export interface CheckDefinition {
   AliasService?: string;
   AliasNode?: string;
   DeregisterCriticalServiceAfter?: string;
+  TLSServerName?: string;
+  /** Consecutive successes before a check turns passing, failures before warning and critical. */
+  SuccessBeforePassing?: number;
+  FailuresBeforeWarning?: number;
+  FailuresBeforeCritical?: number;
 }
 
 export interface CheckInput {
