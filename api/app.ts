@@ -17,6 +17,9 @@ import type { CatalogApiDeps } from './catalog-deps.ts';
 import type { CertificateAuthority, LeafManager } from '../ca/index.ts';
 import { metricsRoutes, type MetricsSources } from './metrics.ts';
 import { registerConfigRoutes } from './config-routes.ts';
+import { aclRoutes, type AclApiDeps } from './acl.ts';
+import { installAclEnforcement, type RouteRule } from './acl-enforce.ts';
+import type { AclResolver } from '../policy/acl/index.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
@@ -43,6 +46,8 @@ export interface ApiDeps {
   trustDomain?: () => string | undefined;
   /** What intention checks answer when no intention applies (default: deny, as the mesh engine). */
   defaultIntentionAllow?: boolean;
+  /** ACLs: the token resolver and store; without it ACLs are off (every request allowed, /v1/acl answers 401). */
+  acl?: AclApiDeps & { resolver: AclResolver; extraRules?: Readonly<Record<string, RouteRule>> };
 }
 
 /** Builds the fastify app with every route registered (not yet listening). */
@@ -84,6 +89,17 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${req.method} ${req.url.split('?')[0]}`);
   });
 
+  if (deps.acl) {
+    // Before any route plugin, so that every route inherits the hooks.
+    installAclEnforcement(app, {
+      resolver: deps.acl.resolver,
+      store: deps.store,
+      agentNode: deps.agent?.node ?? 'switchboard',
+      logger: deps.logger,
+      extraRules: deps.acl.extraRules,
+    });
+  }
+  await app.register(aclRoutes, { deps: deps.acl });
   await app.register(statusRoutes, { deps });
   await app.register(xdsRoutes, { deps });
   await app.register(metricsRoutes, { sources: deps.metrics ?? (deps.xds ? { xds: deps.xds } : {}) });

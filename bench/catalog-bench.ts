@@ -24,7 +24,7 @@ const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 async function registrations(inMemory: boolean): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const server = await startServer({
-    ...defaultServerOptions(silentLogger()), dataDir, inMemory, httpPort: 0, grpcPort: 0, nodeName: 'bench',
+    ...defaultServerOptions(silentLogger()), acl: { enabled: false }, dataDir, inMemory, httpPort: 0, grpcPort: 0, nodeName: 'bench',
   });
   const url = `http://${server.httpAddress}/v1/agent/service/register`;
   let next = 0;
@@ -51,7 +51,7 @@ async function registrations(inMemory: boolean): Promise<void> {
 
 async function parkedQueries(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
-  const server = await startServer({ ...defaultServerOptions(silentLogger()), dataDir, httpPort: 0, grpcPort: 0, nodeName: 'bench' });
+  const server = await startServer({ ...defaultServerOptions(silentLogger()), acl: { enabled: false }, dataDir, httpPort: 0, grpcPort: 0, nodeName: 'bench' });
   const store = server.store as SqliteCatalogStore;
   const app = server.api;
   const reg = (body: unknown) => app.inject({ method: 'PUT', url: '/v1/agent/service/register', payload: JSON.stringify(body) });

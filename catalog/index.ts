@@ -25,3 +25,4 @@ export {
   type AgentServiceDefinition,
 } from './agent-registration.ts';
 export { registerAgentNode, SERF_HEALTH_CHECK_ID, type AgentIdentity } from './agent-node.ts';
+export { AclStore, ACL_STATE_KEY, PENDING_INDEX, type AclState, type AclTokenRecord, type AclPolicyRecord, type AclMutation } from './acl-store.ts';

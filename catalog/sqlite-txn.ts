@@ -247,9 +247,12 @@ export function runTransaction(db: Db, reads: TxnReads, ops: readonly CatalogOp[
            ON CONFLICT (key) DO UPDATE SET value = excluded.value, modify_index = excluded.modify_index`,
           op.key, op.value, idx, idx,
         );
-        t.tables.add('ca');
         t.keyMaterial.add(op.key);
-        t.ca = true;
+        // Only the CA's own record is CA state; other key material (ACLs) must not look like a root change.
+        if (op.key === 'ca') {
+          t.tables.add('ca');
+          t.ca = true;
+        }
         break;
       }
       default:

@@ -17,6 +17,10 @@ interface ServerFlags {
   dnsAddr: string;
   dnsDomain: string;
   defaultIntentionPolicy: 'allow' | 'deny';
+  /** false with --no-acl. */
+  acl: boolean;
+  aclEnabled?: boolean;
+  aclDefaultPolicy: 'allow' | 'deny';
 }
 
 /** Builds the command tree (exported so tests can read every command's help). */
@@ -41,7 +45,11 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--default-intention-policy <policy>', 'what happens when no intention matches').choices(['allow', 'deny']).default('deny'),
     )
+    .option('--acl-enabled', 'enforce ACL tokens on the HTTP API and xDS (the default, except with --dev)')
+    .option('--no-acl', 'turn ACLs off (anyone who reaches the ports can do anything)')
+    .addOption(new Option('--acl-default-policy <policy>', 'what a token may do where no rule applies').choices(['allow', 'deny']).default('deny'))
     .action(async (o: ServerFlags) => {
+      const aclEnabled = o.aclEnabled === true || (o.acl && !o.dev);
       const logger = createLogger(program.opts<{ logLevel: string }>().logLevel);
       const http = splitHostPort(o.httpAddr, '--http-addr');
       const grpc = splitHostPort(o.grpcAddr, '--grpc-addr');
@@ -61,12 +69,21 @@ export function buildProgram(): Command {
         dnsPort: dns ? dns.port : -1,
         dnsDomain: o.dnsDomain,
         defaultIntentionPolicy: o.defaultIntentionPolicy,
+        acl: { enabled: aclEnabled, defaultPolicy: o.aclDefaultPolicy },
       });
       const dnsText = server.dns ? `  DNS ${dns?.host}:${server.dns.udpPort}/udp,${server.dns.tcpPort}/tcp` : '';
       process.stdout.write(
         `switchboard ${o.dev ? '(dev mode) ' : ''}listening: HTTP API http://${server.httpAddress}  xDS gRPC ${server.grpcAddress}${dnsText}  data ${o.dataDir}\n`,
       );
-      if (o.dev) process.stdout.write('dev mode: ACLs are off and every port is plaintext; do not expose this server\n');
+      if (o.dev) process.stdout.write(`dev mode: ${aclEnabled ? '' : 'ACLs are off and '}every port is plaintext; do not expose this server\n`);
+      if (aclEnabled) {
+        const bootstrapped = server.acl?.store.read().state.bootstrapIndex !== undefined;
+        process.stdout.write(
+          `ACLs are on (default policy ${o.aclDefaultPolicy})${bootstrapped ? '' : `: create the first management token with PUT http://${server.httpAddress}/v1/acl/bootstrap`}\n`,
+        );
+      } else if (!o.dev) {
+        process.stdout.write('ACLs are off (--no-acl): anyone who reaches these ports can change the mesh and obtain certificates\n');
+      }
       const stop = async (): Promise<void> => {
         await server.close();
         process.exit(0);

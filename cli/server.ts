@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '../api/app.ts';
-import { openSqliteStore, registerAgentNode, type CatalogStore } from '../catalog/index.ts';
+import { AclStore, openSqliteStore, registerAgentNode, type CatalogStore } from '../catalog/index.ts';
+import { AclResolver } from '../policy/acl/index.ts';
+import { aclStreamAuthorizer, registeredServiceOf } from '../xds/server/index.ts';
 import { SnapshotCache, XdsServer } from '../xds/index.ts';
 import { caIdentitySource, MeshEngine } from '../xds/engine/index.ts';
 import { GRPC_CERT_PROVIDER_INSTANCE } from '../xds/bootstrap/grpc.ts';
@@ -42,6 +44,11 @@ export interface ServerOptions {
   defaultIntentionPolicy?: 'allow' | 'deny';
   /** How long the mesh engine gathers changes before rebuilding proxies (ms); 50 by default. */
   coalesceMs?: number;
+  /**
+   * ACLs on the HTTP API and on xDS streams. Default: on with default policy
+   * deny, unless `dev` (secure by default; `--dev` or `--no-acl` turn them off).
+   */
+  acl?: { enabled: boolean; defaultPolicy?: 'allow' | 'deny' };
 }
 
 function mustHave<T>(v: T | undefined): T {
@@ -62,6 +69,8 @@ export interface RunningServer {
   health: HealthSync;
   /** Keeps every connected proxy's resources current. */
   engine: MeshEngine;
+  /** The ACL tokens and policies, and the resolver (absent when ACLs are off). */
+  acl?: { store: AclStore; resolver: AclResolver };
   /** The DNS interface's ports (absent when DNS is off). */
   dns?: DnsServerHandle;
   httpAddress: string;
@@ -92,7 +101,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const agent = { node: opts.nodeName || hostname(), address: opts.nodeAddress ?? '127.0.0.1', datacenter: opts.datacenter };
   const xdsCache = new SnapshotCache();
   let engine: MeshEngine | undefined;
+  const aclOn = opts.acl?.enabled ?? !opts.dev;
+  const aclStore = new AclStore(store);
+  const acl = aclOn ? { store: aclStore, resolver: new AclResolver(() => aclStore.read(), opts.acl?.defaultPolicy ?? 'deny') } : undefined;
+  const streamAuth = acl
+    ? aclStreamAuthorizer({
+        resolver: acl.resolver,
+        serviceOf: registeredServiceOf(store),
+        onAclChange: (l) => aclStore.subscribe(l),
+        logger: log,
+      })
+    : undefined;
   const xds = new XdsServer({
+    authorizeStream: streamAuth?.authorize,
     // The engine is the cache as the server sees it; it exists once the CA does.
     cache: { createWatch: (req, respond) => mustHave(engine).createWatch(req, respond), fetch: (req) => mustHave(engine).fetch(req) },
     logger: log,
@@ -132,6 +153,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       ca: { authority: ca, leaves },
       proxyProblems: engine,
       defaultIntentionAllow: opts.defaultIntentionPolicy === 'allow',
+      acl,
     });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
     if ((opts.dnsPort ?? 8600) >= 0) {
@@ -150,6 +172,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     health.stop();
     leaves?.close();
     ca?.close();
+    streamAuth?.close();
     await xds.close();
     store.close();
     throw err;
@@ -166,6 +189,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     leaves,
     health,
     engine: mustHave(engine),
+    acl,
     dns,
     httpAddress,
     grpcAddress,
@@ -176,6 +200,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       engine?.close();
       leaves.close();
       ca.close();
+      streamAuth?.close();
       await xds.close();
       store.close();
     },

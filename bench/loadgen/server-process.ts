@@ -16,6 +16,7 @@ const opts = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
 const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-server-'));
 const server = await startServer({
   ...defaultServerOptions(createLogger(opts.logLevel ?? 'warn')),
+  acl: { enabled: false },
   dataDir,
   inMemory: opts.inMemory ?? false,
   httpPort: 0,

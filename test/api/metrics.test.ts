@@ -117,6 +117,7 @@ describe('metrics of a whole server', () => {
     dir = mkdtempSync(join(tmpdir(), 'sb-metrics-'));
     server = await startServer({
       ...defaultServerOptions(silentLogger()),
+      acl: { enabled: false },
       dataDir: dir,
       httpPort: 0,
       grpcPort: 0,

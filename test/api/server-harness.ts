@@ -18,6 +18,7 @@ export async function startTestServer(): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-api-'));
   const server = await startServer({
     ...defaultServerOptions(silentLogger()),
+    acl: { enabled: false },
     dataDir,
     httpHost: '127.0.0.1',
     httpPort: 0,

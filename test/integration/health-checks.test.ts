@@ -26,6 +26,7 @@ const DEADLINE_MS = 15_000;
 function startOn(dataDir: string): Promise<RunningServer> {
   return startServer({
     ...defaultServerOptions(silentLogger()),
+    acl: { enabled: false },
     dataDir,
     httpHost: '127.0.0.1',
     httpPort: 0,

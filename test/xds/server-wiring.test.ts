@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 it('startServer serves ADS on the bound gRPC port and shows the proxy in /v1/xds/proxies', async () => {
-  running = await startServer({ ...defaultServerOptions(silentLogger()), dataDir: dir, inMemory: true, httpPort: 0, grpcPort: 0, dnsPort: 0 });
+  running = await startServer({ ...defaultServerOptions(silentLogger()), acl: { enabled: false }, dataDir: dir, inMemory: true, httpPort: 0, grpcPort: 0, dnsPort: 0 });
   const port = Number(running.grpcAddress.split(':').pop());
   expect(port).toBeGreaterThan(0);
   running.xdsCache.setSnapshot('web-sidecar', { [CLUSTER_TYPE]: [makeCluster('web')] });

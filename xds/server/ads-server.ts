@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/index.ts';
 import { AdsStream, type StreamSink } from './ads-stream.ts';
 import { clientStatus, csdsServiceDefinition } from './csds.ts';
+import type { StreamAuthorizer } from './authorize.ts';
 import type { ClientStatusRequest__Output } from '../generated/envoy/service/status/v3/ClientStatusRequest.ts';
 import type { ClientStatusResponse } from '../generated/envoy/service/status/v3/ClientStatusResponse.ts';
 import type { AdsMode, ProxyStatus } from './proxy-status.ts';
@@ -24,6 +25,8 @@ export interface XdsServerOptions {
   logger: Logger;
   /** Injected for deterministic status timestamps in tests. */
   now?: () => Date;
+  /** Decides on each stream's first request whether it is served (ACLs); absent: every stream is. */
+  authorizeStream?: StreamAuthorizer;
 }
 
 /** gRPC channel options: no channelz bookkeeping, room for large snapshots. */
@@ -110,6 +113,12 @@ export class XdsServer {
     handle: (stream: AdsStream, req: Req) => void,
   ): void {
     let ended = false;
+    const deny = (message: string): void => {
+      if (ended) return;
+      ended = true;
+      call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: message });
+      finish();
+    };
     const sink: StreamSink = {
       write: (response) => {
         if (!ended) call.write(response as Res);
@@ -122,11 +131,23 @@ export class XdsServer {
     };
     const stream = new AdsStream(this.nextStreamId++, mode, sink, { cache: this.opts.cache, logger: this.logger, now: this.now });
     this.streams.add(stream);
+    let authorized = this.opts.authorizeStream === undefined;
+    let unwatch: (() => void) | undefined;
     const finish = (): void => {
+      unwatch?.();
+      unwatch = undefined;
       stream.close();
       this.streams.delete(stream);
     };
     call.on('data', (req: Req) => {
+      if (ended) return;
+      if (!authorized) {
+        // The first request names the node; the token came with the call's metadata.
+        const decision = this.opts.authorizeStream!(call.metadata, (req as { node?: DiscoveryRequest__Output['node'] }).node);
+        if (!decision.ok) return deny(decision.message);
+        authorized = true;
+        unwatch = decision.watch?.(deny);
+      }
       try {
         handle(stream, req);
       } catch (err) {

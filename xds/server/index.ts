@@ -10,3 +10,4 @@ export {
 export type { ProxyStatus, TypeStatus, VersionStamp, NackRecord, ProxyFlavour, AdsMode } from './proxy-status.ts';
 export { csdsServiceDefinition, clientStatus } from './csds.ts';
 export type { HeldResources } from './ads-stream.ts';
+export { aclStreamAuthorizer, registeredServiceOf, XDS_TOKEN_METADATA, type StreamAuthorizer, type StreamDecision, type AclStreamAuthorizerOptions } from './authorize.ts';
