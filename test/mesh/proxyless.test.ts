@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { cliGrpcBootstrap, eventually, freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
+import * as grpc from '@grpc/grpc-js';
+import type { ApiProxyStatus } from '../../api/xds.ts';
+import { grpcXds } from './grpc-xds.ts';
+import { BOOTSTRAP_OPTION, cliGrpcBootstrap, eventually, freePort, grpcBootstrapFor, meshClient, registerNative, startMesh, startWhoami, tally, untilOnly, type MeshHarness, type MeshServer, type WhoamiClient } from './harness.ts';
 
 let h: MeshHarness;
 const servers: MeshServer[] = [];
@@ -70,5 +73,38 @@ it('a service that does not exist yet fails fast, and is reached as soon as it i
     expect(await late.call()).toBe('late-1');
   } finally {
     late.close();
+  }
+});
+
+it('a client may dial xds:///<service>:<port>; it shares the service\'s cluster with xds:///<service>', async () => {
+  const withPort = meshClient('api:8080', await grpcBootstrapFor(h, 'web-1', 'web'));
+  try {
+    expect(await withPort.call()).toMatch(/^api-\d$/);
+    expect(await web.call()).toMatch(/^api-\d$/);
+    const proxies = (await h.api('GET', '/v1/xds/proxies')) as ApiProxyStatus[];
+    const clusters = new Set(proxies.filter((p) => p.NodeID === 'web-1').flatMap((p) => p.Types['clusters']?.Resources ?? []));
+    expect([...clusters].filter((c) => c.startsWith('api.')), 'one api cluster').toHaveLength(1);
+  } finally {
+    withPort.close();
+  }
+});
+
+it('a server bound to a port other than its registration\'s is told why in /v1/xds/proxies', async () => {
+  const [registered, bound] = [await freePort(), await freePort()];
+  await registerNative(h, 'api-wrong', 'api', registered);
+  const server = new grpcXds.XdsServer({ [BOOTSTRAP_OPTION]: await grpcBootstrapFor(h, 'api-wrong', 'api') } as ConstructorParameters<typeof grpcXds.XdsServer>[0]);
+  try {
+    server.bindAsync(`127.0.0.1:${bound}`, new grpcXds.XdsServerCredentials(grpc.ServerCredentials.createInsecure()), () => undefined);
+    let problem = '';
+    const told = await eventually(async () => {
+      const p = ((await h.api('GET', '/v1/xds/proxies')) as ApiProxyStatus[]).find((x) => x.NodeID === 'api-wrong');
+      problem = p?.Problem?.Message ?? '';
+      return problem !== '';
+    }, 5000, 50);
+    expect(told).toBe(true);
+    expect(problem).toContain(`"api-wrong" is registered with port ${registered}; bind the registered port`);
+  } finally {
+    server.forceShutdown();
+    await h.api('PUT', '/v1/agent/service/deregister/api-wrong');
   }
 });

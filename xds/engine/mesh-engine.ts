@@ -25,7 +25,7 @@ export interface MeshEngineOptions extends GatherContext {
   idleForgetMs?: number;
 }
 
-/** Why a proxy has no (new) configuration, for `/v1/xds/proxies`. */
+/** Why a proxy has no (new) configuration, or which part of what it asked for it cannot have, for `/v1/xds/proxies`. */
 export interface ProxyProblem {
   nodeId: string;
   message: string;
@@ -229,6 +229,8 @@ export class MeshEngine implements ConfigWatcher {
         [SECRET_TYPE]: built.secrets.map((r) => r.resource),
       });
       this.builds++;
+      // Published; what it asked for and cannot have is still worth showing.
+      if (gathered.notes.length > 0) return this.setProblem(nodeId, p, gathered.notes.join('; '));
       if (p.problem) this.log.info({ nodeId }, 'proxy configuration recovered');
       p.problem = undefined;
     } catch (err) {

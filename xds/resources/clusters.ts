@@ -4,6 +4,7 @@ import { assertNever, type ConnectProxySnapshot, type Protocol, type ProxySnapsh
 import {
   adsConfigSource,
   byName,
+  uniqueByName,
   durationMs,
   HTTP_PROTOCOL_OPTIONS_TYPE,
   socketAddress,
@@ -72,9 +73,7 @@ export function buildClusters(s: ProxySnapshot): BuiltResource[] {
         }),
       ].sort(byName);
     case 'grpc-proxyless':
-      return s.upstreams
-        .map((u) => edsCluster(clusterSni(td, u.destination), u, grpcUpstreamTls(s.certificateProviderInstance, td, u.destination), {}))
-        .sort(byName);
+      return uniqueByName(s.upstreams.map((u) => edsCluster(clusterSni(td, u.destination), u, grpcUpstreamTls(s.certificateProviderInstance, td, u.destination), {})));
     default:
       return assertNever(s);
   }

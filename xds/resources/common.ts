@@ -51,6 +51,15 @@ export function byName(a: BuiltResource, b: BuiltResource): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/**
+ * Sorted by name, each name once. Several upstreams can share a destination
+ * (a proxyless client dialling both `xds:///api` and `xds:///api:8080`); they
+ * share its cluster, built identically from the same destination.
+ */
+export function uniqueByName(resources: BuiltResource[]): BuiltResource[] {
+  return resources.sort(byName).filter((r, i, all) => i === 0 || all[i - 1]!.name !== r.name);
+}
+
 export const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 export const TCP_PROXY_TYPE = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 export const ROUTER_TYPE = 'envoy.extensions.filters.http.router.v3.Router';

@@ -5,7 +5,7 @@
  */
 import { clusterSni } from '../snapshot/names.ts';
 import type { EndpointSnapshot, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
-import { byName, socketAddress, type BuiltResource } from './common.ts';
+import { socketAddress, uniqueByName, type BuiltResource } from './common.ts';
 
 function byAddress(a: EndpointSnapshot, b: EndpointSnapshot): number {
   return a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port;
@@ -35,7 +35,7 @@ function upstreamAssignment(trustDomain: string, u: UpstreamSnapshot): BuiltReso
   return loadAssignment(clusterSni(trustDomain, u.destination), u.endpoints);
 }
 
-/** Every endpoint assignment of a proxy, sorted by cluster name. Both flavours use the same shape. */
+/** Every endpoint assignment of a proxy, sorted by cluster name, one per cluster. Both flavours use the same shape. */
 export function buildEndpoints(s: ProxySnapshot): BuiltResource[] {
-  return s.upstreams.map((u) => upstreamAssignment(s.tls.trustDomain, u)).sort(byName);
+  return uniqueByName(s.upstreams.map((u) => upstreamAssignment(s.tls.trustDomain, u)));
 }

@@ -46,9 +46,14 @@ export interface SnapshotDependencies {
   configEntries: string[];
 }
 
-/** A gathered snapshot, or why none could be made. */
+/**
+ * A gathered snapshot, or why none could be made. `notes` say why something
+ * the proxy asked for is left out (a proxyless server bound to a port other
+ * than its registration's, a Listener name that names no service); the rest
+ * of its configuration is still good.
+ */
 export type GatherResult =
-  | { ok: true; snapshot: ProxySnapshot; deps: SnapshotDependencies }
+  | { ok: true; snapshot: ProxySnapshot; deps: SnapshotDependencies; notes: string[] }
   | { ok: false; reason: string; deps: SnapshotDependencies };
 
 /** Names a proxyless gRPC client or server has subscribed to, which decide its upstreams and server listener. */
@@ -58,6 +63,8 @@ export interface ProxylessRequests {
 
 const PROTOCOLS: readonly Protocol[] = ['tcp', 'http', 'http2', 'grpc'];
 const SERVER_LISTENER_PREFIX = 'grpc/server?xds.resource.listening_address=';
+/** What a proxyless client dials: `xds:///<service>` or `xds:///<service>:<port>` (the port is not used: endpoints come from the catalog). */
+const CLIENT_TARGET = /^([A-Za-z0-9][A-Za-z0-9_.-]*)(?::(\d{1,5}))?$/;
 
 function asProtocol(v: unknown): Protocol | undefined {
   return typeof v === 'string' && (PROTOCOLS as readonly string[]).includes(v.toLowerCase()) ? (v.toLowerCase() as Protocol) : undefined;
@@ -160,6 +167,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
   const address = svc.Address || node?.Address || '127.0.0.1';
   const trustDomain = ctx.identity.trustDomain();
 
+  const notes: string[] = [];
   if (svc.Kind === 'connect-proxy') {
     const proxy = svc.Proxy;
     if (!proxy?.DestinationServiceName) return { ok: false, reason: `connect-proxy "${proxyId}" has no Proxy.DestinationServiceName`, deps };
@@ -180,6 +188,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
     return {
       ok: true,
       deps,
+      notes,
       snapshot: {
         kind: 'connect-proxy',
         proxyId,
@@ -208,7 +217,11 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
         const i = hostPort.lastIndexOf(':');
         const host = hostPort.slice(0, i).replace(/^\[|\]$/g, '');
         const port = Number(hostPort.slice(i + 1));
-        if (i > 0 && port === svc.Port) {
+        if (i <= 0 || !Number.isInteger(port)) {
+          notes.push(`server Listener "${name}" not sent: "${hostPort}" is not <ip>:<port>`);
+        } else if (port !== svc.Port) {
+          notes.push(`server Listener "${name}" not sent: "${proxyId}" is registered with port ${svc.Port}; bind the registered port`);
+        } else {
           inbound = {
             address: host,
             port,
@@ -220,14 +233,20 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
         }
         continue;
       }
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) continue;
+      const target = CLIENT_TARGET.exec(name);
+      if (!target) {
+        notes.push(`Listener "${name}" not sent: it names no service (dial xds:///<service> or xds:///<service>:<port>)`);
+        continue;
+      }
+      const service = target[1]!;
       upstreams.push(
-        upstreamSnapshot(ctx, deps, name, { service: name, namespace: 'default', datacenter: ctx.datacenter }, { address: '', port: 0 }, 'grpc', undefined),
+        upstreamSnapshot(ctx, deps, name, { service, namespace: 'default', datacenter: ctx.datacenter }, { address: '', port: 0 }, 'grpc', undefined),
       );
     }
     return {
       ok: true,
       deps,
+      notes,
       snapshot: {
         kind: 'grpc-proxyless',
         proxyId,
