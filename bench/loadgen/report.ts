@@ -17,7 +17,9 @@ function row(r: ScenarioReport): string[] {
     String(r.messagesReceived),
     mb(r.bytesReceived),
     String(r.unaffectedPushed),
+    r.wallSeconds.toFixed(1),
     r.serverCpuSeconds.toFixed(2),
+    r.generatorCpuSeconds.toFixed(2),
     mb(r.serverRssBytes),
     `${r.nacksSent}/${r.unexpectedNacks}`,
     lag ? `${lag.p99}/${lag.max}` : '-',
@@ -26,7 +28,7 @@ function row(r: ScenarioReport): string[] {
   ];
 }
 
-const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', 'msgs', 'MB', 'unaff.', 'srv CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'replay ms', 'ratio'];
+const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', 'msgs', 'MB', 'unaff.', 'wall s', 'srv CPU s', 'gen CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'replay ms', 'ratio'];
 
 /** Renders the result as a plain-text table with a header of the run's shape. */
 export function formatTable(result: BenchResult): string {

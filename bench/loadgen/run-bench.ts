@@ -93,6 +93,8 @@ export interface ScenarioReport {
   /** Proxies that received something though no change of the scenario concerned them. */
   unaffectedPushed: number;
   serverCpuSeconds: number;
+  /** CPU of the load generator itself (this process) during the scenario: if it nears the wall time, the generator is the bottleneck. */
+  generatorCpuSeconds: number;
   serverRssBytes: number;
   nacksSent: number;
   unexpectedNacks: number;
@@ -195,14 +197,19 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       if (!on) recordings = fleet.takeRecordings();
     };
     const measure = async (name: string, run: () => Promise<ScenarioOutcome>): Promise<ScenarioReport> => {
+      // A scenario starts on a quiet server: rebuilds left over from the previous one would be charged to it.
+      const idleSince = performance.now();
+      while ((await server.stats()).engine.pending > 0 && performance.now() - idleSince < opts.timeoutMs) await new Promise((r) => setTimeout(r, 100));
       await server.scrape();
       const cpu0 = server.proc().cpuSeconds;
+      const gen0 = process.cpuUsage();
       const totals0 = fleet.totals();
       const counts0 = fleet.messageCounts();
       const t0 = performance.now();
       recordings = [];
       const out = await run();
       const wallSeconds = round((performance.now() - t0) / 1000);
+      const gen = process.cpuUsage(gen0);
       const proc = server.proc();
       const metrics = await server.scrape();
       const totals1 = fleet.totals();
@@ -224,6 +231,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
         messagesReceived: totals1.messages - totals0.messages,
         unaffectedPushed,
         serverCpuSeconds: round((proc.cpuSeconds - cpu0) * 100) / 100,
+        generatorCpuSeconds: Math.round((gen.user + gen.system) / 1e4) / 100,
         serverRssBytes: proc.rssBytes,
         nacksSent: totals1.nacks - totals0.nacks,
         unexpectedNacks: totals1.unexpectedNacks - totals0.unexpectedNacks,
@@ -317,5 +325,5 @@ export function summaryLine(r: ScenarioReport): string {
   const c = r.convergenceMs;
   const conv = c ? `p50 ${c.p50} ms, p99 ${c.p99} ms, max ${c.max} ms` : 'no sample';
   const rep = r.replay ? `; replay ${r.replay.ms} ms (×${r.replay.ratio})` : '';
-  return `${r.name}: ${r.converged}/${r.expected} converged (${conv}); ${r.messagesReceived} msgs, ${r.bytesReceived} B; server CPU ${r.serverCpuSeconds} s${rep}`;
+  return `${r.name}: ${r.converged}/${r.expected} converged (${conv}); ${r.messagesReceived} msgs, ${r.bytesReceived} B; ${r.wallSeconds} s wall, server CPU ${r.serverCpuSeconds} s, generator CPU ${r.generatorCpuSeconds} s${rep}`;
 }

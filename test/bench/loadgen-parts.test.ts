@@ -75,7 +75,7 @@ describe('bench flags', () => {
 describe('smokeFailures', () => {
   const report = (over: Partial<ScenarioReport>): ScenarioReport => ({
     name: 's', description: '', writes: 1, expected: 2, converged: 2, missing: 0, missingSample: [], convergenceMs: null, lastProxyMs: null,
-    wallSeconds: 0, bytesReceived: 0, messagesReceived: 1, unaffectedPushed: 0, serverCpuSeconds: 0, serverRssBytes: 0, nacksSent: 0,
+    wallSeconds: 0, bytesReceived: 0, messagesReceived: 1, unaffectedPushed: 0, serverCpuSeconds: 0, generatorCpuSeconds: 0, serverRssBytes: 0, nacksSent: 0,
     unexpectedNacks: 0, streamErrors: 0, eventLoopLagMs: null, ...over,
   });
   const result = (scenarios: ScenarioReport[], serverNackRecords = 0): BenchResult =>
