@@ -64,9 +64,39 @@ export function topFunctions(profile: CpuProfile, n: number): ProfileLine[] {
     });
 }
 
+/** Inclusive time of every function named in `names` (summed over places of that name), ms, and the profile's whole time. */
+export function inclusiveTimes(profile: CpuProfile, names: readonly string[]): { all: number; byName: Map<string, number> } {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const wanted = new Set(names);
+  const byName = new Map(names.map((n) => [n, 0]));
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    all += dt;
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const fn = byId.get(cur)?.callFrame.functionName ?? '';
+      if (wanted.has(fn) && !seen.has(fn)) {
+        seen.add(fn);
+        byName.set(fn, (byName.get(fn) ?? 0) + dt);
+      }
+    }
+  });
+  return { all, byName };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const file = process.argv[2];
-  if (!file) throw new Error('usage: profile-top.ts <file.cpuprofile> [n]');
-  const lines = topFunctions(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(process.argv[3] ?? 25));
-  for (const l of lines) process.stdout.write(`${String(l.selfShare).padStart(5)}%  self ${String(l.selfMs).padStart(6)} ms  total ${String(l.totalMs).padStart(6)} ms  ${l.fn}  ${l.where}\n`);
+  const [file, count, totals] = process.argv.slice(2);
+  if (!file) throw new Error('usage: profile-top.ts <file.cpuprofile> [n] [fnA,fnB,... for inclusive times]');
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  for (const l of topFunctions(profile, Number(count ?? 25))) {
+    process.stdout.write(`${String(l.selfShare).padStart(5)}%  self ${String(l.selfMs).padStart(6)} ms  total ${String(l.totalMs).padStart(6)} ms  ${l.fn}  ${l.where}\n`);
+  }
+  if (totals) {
+    const { all, byName } = inclusiveTimes(profile, totals.split(','));
+    process.stdout.write(`\ninclusive (of ${Math.round(all)} ms):\n`);
+    for (const [fn, ms] of byName) process.stdout.write(`${String(Math.round((ms / all) * 1000) / 10).padStart(5)}%  ${String(Math.round(ms)).padStart(6)} ms  ${fn}\n`);
+  }
 }
