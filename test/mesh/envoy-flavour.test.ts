@@ -59,8 +59,7 @@ describe('Envoy sidecars configured from registrations', () => {
     });
     await h.api('PUT', '/v1/agent/service/register', { ID: 'api', Name: 'api', Port: 8080, Check: { TTL: '10m', Status: 'passing' }, Connect: { SidecarService: {} } });
     // api speaks HTTP, so web's upstream listener routes through RDS.
-    const r = await h.server.store.apply([{ op: 'setConfigEntry', kind: 'service-defaults', name: 'api', body: { Kind: 'service-defaults', Name: 'api', Protocol: 'http' } }]);
-    expect(r.ok).toBe(true);
+    expect(await h.api('PUT', '/v1/config', { Kind: 'service-defaults', Name: 'api', Protocol: 'http' })).toBe(true);
     ads = new AdsTestClient(h.grpcAddr);
   });
 

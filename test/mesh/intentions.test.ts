@@ -1,8 +1,9 @@
 /**
  * Intentions on the proxyless data plane: with the default policy deny, the
- * api XdsServer's RBAC filter refuses web until a service-intentions entry
- * allows it; a later deny takes it away again. The entry is written straight
- * to the store, as the config-entry HTTP API would.
+ * api XdsServer's RBAC filter refuses web until an intention allows it; a
+ * later deny takes it away again; an L7 intention allows one gRPC method.
+ * Intentions are written through the HTTP API, both the legacy
+ * `/v1/connect/intentions/exact` and `service-intentions` config entries.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
@@ -13,11 +14,9 @@ let api: MeshServer;
 let web: WhoamiClient;
 let other: WhoamiClient;
 
-/** Writes the service-intentions entry of `api` with these sources. */
+/** Writes the service-intentions entry of `api` with these sources (`PUT /v1/config`). */
 async function setApiIntentions(sources: Record<string, unknown>[]): Promise<void> {
-  const body = { Kind: 'service-intentions', Name: 'api', Sources: sources.map((s) => ({ ...s, Precedence: 9, Type: 'consul' })) };
-  const r = await h.server.store.apply([{ op: 'setConfigEntry', kind: 'service-intentions', name: 'api', body }]);
-  expect(r.ok, JSON.stringify(r)).toBe(true);
+  expect(await h.api('PUT', '/v1/config', { Kind: 'service-intentions', Name: 'api', Sources: sources })).toBe(true);
 }
 
 beforeAll(async () => {
@@ -47,7 +46,7 @@ it('denies by default: the connection is made (mTLS) but RBAC rejects the RPC', 
 });
 
 it('an allow intention for web lets web in within a second, and only web', async () => {
-  await setApiIntentions([{ Name: 'web', Action: 'allow' }]);
+  await h.api('PUT', '/v1/connect/intentions/exact?source=web&destination=api', { Action: 'allow' });
   expect(await eventually(async () => (await web.attempt(1000)).ok, 1000)).toBe(true);
   expect(await web.call()).toBe('api-1');
   expect(await other.attempt()).toMatchObject(denied);
@@ -64,6 +63,8 @@ it('turning the intention into a deny shuts web out again', async () => {
 });
 
 it('an L7 intention allows web one gRPC method and denies the others', async () => {
+  // L7 intentions need the destination's protocol to be HTTP-based; proxyless servers speak gRPC.
+  expect(await h.api('PUT', '/v1/config', { Kind: 'service-defaults', Name: 'api', Protocol: 'grpc' })).toBe(true);
   await setApiIntentions([{ Name: 'web', Permissions: [{ Action: 'allow', HTTP: { PathExact: '/switchboard.test.Mesh/WhoAmI' } }] }]);
   expect(await eventually(async () => (await web.attempt(1000)).ok, 1000)).toBe(true);
   expect(await web.attempt(1000, 'Admin')).toMatchObject(denied);
