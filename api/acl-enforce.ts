@@ -308,6 +308,11 @@ export function requestToken(req: FastifyRequest): ResolvedToken | undefined {
   return tokens.get(req);
 }
 
+/** Every route (METHOD url, HEAD as GET) registered since enforcement was installed. */
+export function routesSeenByAcl(app: FastifyInstance): string[] {
+  return [...(routeLists.get(app) ?? [])].sort();
+}
+
 /** Every registered route (METHOD url) that has no ACL rule; recorded from the moment enforcement was installed. */
 export function routesWithoutAclRule(app: FastifyInstance, extraRules: Readonly<Record<string, RouteRule>> = {}): string[] {
   return [...(routeLists.get(app) ?? [])].filter((k) => !ROUTE_RULES[k] && !extraRules[k]).sort();

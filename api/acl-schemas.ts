@@ -37,11 +37,6 @@ export const policyBodySchema = {
   },
 } as const;
 
-export const bootstrapBodySchema = {
-  type: 'object',
-  properties: { BootstrapSecret: { type: 'string' } },
-} as const;
-
 /** Params schema with one required string. */
 export const oneParam = (name: string) =>
   ({ type: 'object', properties: { [name]: { type: 'string', minLength: 1 } }, required: [name] }) as const;

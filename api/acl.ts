@@ -27,7 +27,7 @@ import {
 } from '../policy/acl/index.ts';
 import { ApiError, apiError, badRequest } from './errors.ts';
 import { requestToken } from './acl-enforce.ts';
-import { bootstrapBodySchema, oneParam, policyBodySchema, tokenBodySchema } from './acl-schemas.ts';
+import { oneParam, policyBodySchema, tokenBodySchema } from './acl-schemas.ts';
 
 /** What the ACL routes need; absent when ACLs are off. */
 export interface AclApiDeps {
@@ -49,6 +49,14 @@ function toApiError(err: Error): ApiError {
   }
 }
 
+function bootstrapSecret(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('Request decode failed: the body must be a JSON object');
+  const s = (body as Record<string, unknown>)['BootstrapSecret'];
+  if (s !== undefined && typeof s !== 'string') throw badRequest('BootstrapSecret: must be a string');
+  return s === '' ? undefined : s;
+}
+
 /** The ACL routes; `deps` undefined registers them answering "ACL support disabled". */
 export const aclRoutes: FastifyPluginAsync<{ deps?: AclApiDeps }> = async (app, { deps }) => {
   const now = deps?.now ?? (() => new Date());
@@ -63,9 +71,12 @@ export const aclRoutes: FastifyPluginAsync<{ deps?: AclApiDeps }> = async (app, 
   };
   const callerAccessor = (req: FastifyRequest): string => requestToken(req)?.accessorId ?? ANONYMOUS_TOKEN_ID;
 
-  app.put<{ Body: { BootstrapSecret?: string } | undefined }>('/v1/acl/bootstrap', { schema: { body: bootstrapBodySchema } }, async (req) => {
-    const { result } = await run<{ token: Parameters<typeof tokenView>[0]; secret: string }>(bootstrapMutation(req.body?.BootstrapSecret, now()));
-    return tokenView(result.token, acl().read().state, result.secret);
+  // No body schema: Consul's clients send no body at all, which a schema would refuse.
+  app.put<{ Body: unknown }>('/v1/acl/bootstrap', async (req) => {
+    const secret = bootstrapSecret(req.body);
+    const { result } = await run<{ token: Parameters<typeof tokenView>[0]; secret: string }>(bootstrapMutation(secret, now()));
+    const { state } = acl().read();
+    return tokenView(findToken(state, result.token.AccessorID) ?? result.token, state, result.secret);
   });
 
   app.put<{ Body: TokenInput }>('/v1/acl/token', { schema: { body: tokenBodySchema } }, async (req) => {

@@ -63,7 +63,7 @@ class Touched {
   tables = new Set<TableName>();
   ca = false;
   get empty(): boolean {
-    return this.tables.size === 0;
+    return this.tables.size === 0 && this.keyMaterial.size === 0;
   }
   /** A service instance changed: its name, and what it is a connect endpoint for. */
   service(s: ServiceInput): void {
