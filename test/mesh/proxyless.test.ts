@@ -89,20 +89,23 @@ it('a client may dial xds:///<service>:<port>; it shares the service\'s cluster 
   }
 });
 
-it('a server bound to a port other than its registration\'s is told why in /v1/xds/proxies', async () => {
+it('a server bound to a port other than its registration\'s is told why in /v1/xds/proxies, and serves once the registration is fixed', async () => {
   const [registered, bound] = [await freePort(), await freePort()];
   await registerNative(h, 'api-wrong', 'api', registered);
   const server = new grpcXds.XdsServer({ [BOOTSTRAP_OPTION]: await grpcBootstrapFor(h, 'api-wrong', 'api') } as ConstructorParameters<typeof grpcXds.XdsServer>[0]);
+  const problemOf = async (): Promise<string> =>
+    ((await h.api('GET', '/v1/xds/proxies')) as ApiProxyStatus[]).find((x) => x.NodeID === 'api-wrong')?.Problem?.Message ?? '';
   try {
-    server.bindAsync(`127.0.0.1:${bound}`, new grpcXds.XdsServerCredentials(grpc.ServerCredentials.createInsecure()), () => undefined);
+    let serving = false;
+    server.bindAsync(`127.0.0.1:${bound}`, new grpcXds.XdsServerCredentials(grpc.ServerCredentials.createInsecure()), (err) => (serving = !err));
     let problem = '';
-    const told = await eventually(async () => {
-      const p = ((await h.api('GET', '/v1/xds/proxies')) as ApiProxyStatus[]).find((x) => x.NodeID === 'api-wrong');
-      problem = p?.Problem?.Message ?? '';
-      return problem !== '';
-    }, 5000, 50);
-    expect(told).toBe(true);
+    expect(await eventually(async () => (problem = await problemOf()) !== '', 5000, 50)).toBe(true);
     expect(problem).toContain(`"api-wrong" is registered with port ${registered}; bind the registered port`);
+    expect(serving).toBe(false);
+
+    await registerNative(h, 'api-wrong', 'api', bound);
+    expect(await eventually(async () => serving, 3000), 'the server gets its Listener').toBe(true);
+    expect(await problemOf()).toBe('');
   } finally {
     server.forceShutdown();
     await h.api('PUT', '/v1/agent/service/deregister/api-wrong');

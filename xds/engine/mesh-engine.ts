@@ -40,6 +40,8 @@ interface TrackedProxy {
   /** The service whose leaf this proxy carries. */
   identityService: string | undefined;
   problem: ProxyProblem | undefined;
+  /** The last build failed: its dependencies may be incomplete (an unknown node id names nothing), so any change retries it. */
+  failed: boolean;
   idleTimer: NodeJS.Timeout | undefined;
 }
 
@@ -130,7 +132,7 @@ export class MeshEngine implements ConfigWatcher {
   private track(nodeId: string): TrackedProxy {
     let p = this.proxies.get(nodeId);
     if (!p) {
-      p = { watches: 0, listenerNames: new Map(), deps: undefined, identityService: undefined, problem: undefined, idleTimer: undefined };
+      p = { watches: 0, listenerNames: new Map(), deps: undefined, identityService: undefined, problem: undefined, failed: false, idleTimer: undefined };
       this.proxies.set(nodeId, p);
     }
     if (p.idleTimer) {
@@ -169,7 +171,7 @@ export class MeshEngine implements ConfigWatcher {
   private onStoreChange(ev: ChangeEvent): void {
     if (ev.ca) this.onRootsChanged();
     for (const [id, p] of this.proxies) {
-      if (this.dependsOn(p.deps ?? NO_DEPS, ev) || p.problem) this.markDirty(id);
+      if (this.dependsOn(p.deps ?? NO_DEPS, ev) || p.failed) this.markDirty(id);
     }
   }
 
@@ -229,8 +231,9 @@ export class MeshEngine implements ConfigWatcher {
         [SECRET_TYPE]: built.secrets.map((r) => r.resource),
       });
       this.builds++;
+      p.failed = false;
       // Published; what it asked for and cannot have is still worth showing.
-      if (gathered.notes.length > 0) return this.setProblem(nodeId, p, gathered.notes.join('; '));
+      if (gathered.notes.length > 0) return this.setProblem(nodeId, p, gathered.notes.join('; '), false);
       if (p.problem) this.log.info({ nodeId }, 'proxy configuration recovered');
       p.problem = undefined;
     } catch (err) {
@@ -240,9 +243,10 @@ export class MeshEngine implements ConfigWatcher {
     }
   }
 
-  private setProblem(nodeId: string, p: TrackedProxy, message: string): void {
+  private setProblem(nodeId: string, p: TrackedProxy, message: string, failed = true): void {
+    p.failed = failed;
     if (p.problem?.message !== message) {
-      this.log.warn({ nodeId, problem: message }, 'proxy gets no new configuration');
+      this.log.warn({ nodeId, problem: message }, failed ? 'proxy gets no new configuration' : 'proxy asked for something it cannot have');
       p.problem = { nodeId, message, since: new Date().toISOString() };
     }
   }
