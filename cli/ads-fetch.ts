@@ -29,6 +29,10 @@ export interface AdsFetchOptions {
   listeners?: readonly string[];
   /** Give up waiting for references after this long (ms). */
   timeoutMs: number;
+  /** ACL token, sent as `x-consul-token` metadata as a proxy would. */
+  token?: string;
+  /** Asked, while the stream is still open, why references are missing at the timeout (the server's view of the proxy). */
+  explainMissing?: () => Promise<string | undefined>;
 }
 
 /** What was received, and the references that never arrived. */
@@ -36,6 +40,8 @@ export interface AdsFetchResult {
   resources: RenderedResources;
   /** `type/name` of resources referenced but not received before the timeout. */
   missing: string[];
+  /** What `explainMissing` said, when something was missing. */
+  explanation?: string;
 }
 
 const KEY_OF: Record<string, keyof RenderedResources> = {
@@ -78,7 +84,9 @@ const AdsClient = grpc.makeGenericClientConstructor(adsServiceDefinition(), 'Agg
 /** Fetches a proxy's resources over delta ADS (plaintext). Rejects when the server cannot be reached or ends the stream. */
 export function fetchProxyResources(opts: AdsFetchOptions): Promise<AdsFetchResult> {
   const client = new AdsClient(opts.grpcAddr, grpc.credentials.createInsecure());
-  const call = client['DeltaAggregatedResources']!() as grpc.ClientDuplexStream<Record<string, unknown>, DeltaDiscoveryResponse__Output>;
+  const metadata = new grpc.Metadata();
+  if (opts.token) metadata.set('x-consul-token', opts.token);
+  const call = client['DeltaAggregatedResources']!(metadata) as grpc.ClientDuplexStream<Record<string, unknown>, DeltaDiscoveryResponse__Output>;
   const node = {
     id: opts.nodeId,
     cluster: opts.cluster ?? opts.nodeId,
@@ -126,9 +134,16 @@ export function fetchProxyResources(opts: AdsFetchOptions): Promise<AdsFetchResu
       call.cancel();
       client.close();
       if (err) reject(err);
-      else resolve(result());
+      else resolve(explanation ? { ...result(), explanation } : result());
     };
-    const timer = setTimeout(() => finish(), opts.timeoutMs);
+    let explanation: string | undefined;
+    const timer = setTimeout(() => {
+      const explain = opts.explainMissing;
+      if (!explain || missing().length === 0) return finish();
+      explain()
+        .then((why) => (explanation = why), () => undefined)
+        .finally(() => finish());
+    }, opts.timeoutMs);
     call.on('error', (err: grpc.ServiceError) => {
       if (err.code !== grpc.status.CANCELLED) finish(new Error(`xDS stream to ${opts.grpcAddr} failed: ${err.details || err.message}`));
     });

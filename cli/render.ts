@@ -19,6 +19,7 @@ interface RenderFlags {
   proxyless: boolean;
   listener: string[];
   showSecrets: boolean;
+  token?: string;
   timeout: string;
   datacenter: string;
   defaultIntentionPolicy: 'allow' | 'deny';
@@ -65,6 +66,7 @@ export function addRenderCommand(program: Command): void {
     .option('--dir <paths...>', 'render offline from these config files or directories instead of a live server')
     .option('--proxyless', 'connect as a proxyless gRPC client instead of an Envoy sidecar (live only; give --listener)', false)
     .option('--listener <name>', 'a listener a proxyless client subscribes to (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--token <token>', 'ACL token (sent as x-consul-token on the xDS stream and to the HTTP API)')
     .option('--show-secrets', 'print private keys instead of redacting them', false)
     .option('--timeout <ms>', 'how long to wait for the live server to send everything referenced', '5000')
     .option('--datacenter <name>', 'datacenter, for --dir', 'dc1')
@@ -85,12 +87,13 @@ export function addRenderCommand(program: Command): void {
           flavour: o.proxyless ? 'grpc' : 'envoy',
           listeners: o.listener,
           timeoutMs,
+          ...(o.token ? { token: o.token } : {}),
+          explainMissing: () => serverProblem(o.server, o.proxyId, o.token),
         });
         if (fetched.missing.length > 0) {
           process.exitCode = 1;
           process.stderr.write(`not received within ${timeoutMs} ms: ${fetched.missing.join(', ')}\n`);
-          const why = await serverProblem(o.server, o.proxyId);
-          if (why) process.stderr.write(`server says about ${o.proxyId}: ${why}\n`);
+          if (fetched.explanation) process.stderr.write(`the server says about ${o.proxyId}: ${fetched.explanation}\n`);
         }
         resources = fetched.resources;
       }
@@ -101,9 +104,9 @@ export function addRenderCommand(program: Command): void {
 }
 
 /** The server's recorded problem for a proxy (why it has no config), if the HTTP API can tell. */
-async function serverProblem(server: string, proxyId: string): Promise<string | undefined> {
+async function serverProblem(server: string, proxyId: string, token: string | undefined): Promise<string | undefined> {
   try {
-    const { body } = await apiGet<ProxyStatusJson[]>({ baseUrl: httpBaseUrl(server) }, `/v1/xds/proxies?node=${encodeURIComponent(proxyId)}`);
+    const { body } = await apiGet<ProxyStatusJson[]>({ baseUrl: httpBaseUrl(server), ...(token ? { token } : {}) }, `/v1/xds/proxies?node=${encodeURIComponent(proxyId)}`);
     return body.find((p) => p.Problem?.Message)?.Problem?.Message;
   } catch {
     return undefined;

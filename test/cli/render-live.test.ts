@@ -81,6 +81,9 @@ describe('switchboard render against a live server', () => {
     const r = await runCli(['render', '--proxy-id', 'ghost-sidecar-proxy', '--grpc-addr', server.grpcAddress, '--server', `http://${server.httpAddress}`, '--timeout', '1500']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not received within 1500 ms: clusters/*, listeners/*');
+    // Asked while the stream is still open, the server explains why it sends nothing.
+    expect(r.stderr).toContain('the server says about ghost-sidecar-proxy: ');
+    expect(r.stderr).toContain('"ghost-sidecar-proxy"');
   });
 
   it('fetches a proxyless client\'s listener and follows it to the route, cluster and endpoints', async () => {
