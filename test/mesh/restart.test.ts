@@ -22,7 +22,7 @@ beforeAll(async () => {
   servers.push(await startWhoami('api-1', p1, await grpcBootstrapFor(h, 'api-1', 'api')));
   servers.push(await startWhoami('api-2', p2, await grpcBootstrapFor(h, 'api-2', 'api')));
   web = meshClient('api', await grpcBootstrapFor(h, 'web-1', 'web'));
-});
+}, 60_000);
 
 afterAll(async () => {
   web?.close();
