@@ -6,6 +6,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { agentServiceSchema } from '../api/catalog-schemas.ts';
+import { requireDefaultNamespace } from '../api/config-state.ts';
 import type { AgentServiceDefinition } from '../catalog/index.ts';
 import {
   ConfigEntrySet,
@@ -68,6 +69,16 @@ function schemaProblem(file: string, entry: string, e: ErrorObject): Problem {
   return field ? { file, entry, field, message } : { file, entry, message };
 }
 
+/** The API's namespace rule (only "default" exists), as a problem instead of an HTTP error. */
+function namespaceProblem(file: string, namespace: string | undefined, label: string): Problem | undefined {
+  try {
+    requireDefaultNamespace(namespace, label);
+    return undefined;
+  } catch (err) {
+    return problemFromMessage(file, label, (err as Error).message);
+  }
+}
+
 /** `service "web"` for messages about a service definition. */
 export function serviceLabel(v: Record<string, unknown>): string {
   const id = v['ID'] ?? v['Name'];
@@ -103,6 +114,11 @@ export function checkConfigDocuments(docs: readonly ConfigDocument[], opts: { da
     }
     const key = entryKey(r.value.Kind, r.value.Name, r.value.Namespace);
     const label = entryLabel(r.value.Kind, r.value.Name);
+    const ns = namespaceProblem(doc.file, r.value.Namespace, label);
+    if (ns) {
+      problems.push(ns);
+      continue;
+    }
     const first = fileOfEntry.get(label);
     if (first !== undefined || out.entries.some((x) => entryKey(x.entry.Kind, x.entry.Name, x.entry.Namespace) === key)) {
       problems.push({ file: doc.file, entry: label, message: `defined more than once (also in ${first ?? doc.file}); keep one` });
@@ -128,10 +144,16 @@ export function checkConfigDocuments(docs: readonly ConfigDocument[], opts: { da
   for (const doc of docs.filter((d) => d.kind === 'intentions')) {
     const name = typeof doc.value['Name'] === 'string' ? doc.value['Name'] : '';
     const label = entryLabel('service-intentions', name);
-    const protocol = name !== '' && name !== '*' ? set.protocolOf(name) : undefined;
-    const r = validateServiceIntentions(doc.value, protocol ? { protocol } : {});
+    // As the API does: the destination's protocol (a wildcard destination's is the global default).
+    const protocol = name !== '' ? set.protocolOf(name) : undefined;
+    const r = validateServiceIntentions({ ...doc.value, Kind: 'service-intentions' }, protocol ? { protocol } : {});
     if (!r.ok) {
       for (const e of r.errors) problems.push(problemFromMessage(doc.file, label, e));
+      continue;
+    }
+    const ns = namespaceProblem(doc.file, r.value.Namespace, label);
+    if (ns) {
+      problems.push(ns);
       continue;
     }
     const first = intentionFiles.get(name);

@@ -92,6 +92,22 @@ describe('switchboard validate', () => {
     expect(await problemLines(good)).toEqual([]);
   });
 
+  it('applies the API\'s other write rules: only the default namespace exists; no L7 permissions on a wildcard destination', async () => {
+    const wildcard = { Kind: 'service-intentions', Name: '*', Sources: [{ Name: 'web', Action: 'deny' }] };
+    const dir = dirWith({
+      'ns.yaml': 'Kind: service-defaults\nName: z\nNamespace: team\nProtocol: http\n',
+      'wild.json': wildcard,
+    });
+    expect(await problemLines(dir)).toEqual([
+      'ns.yaml: service-defaults "z": Namespace: "team" is not supported; only the "default" namespace exists (leave Namespace out)',
+    ]);
+    const l7 = dirWith({
+      'global.yaml': 'Kind: proxy-defaults\nName: global\nConfig:\n  protocol: http\n',
+      'wild.json': { ...wildcard, Sources: [{ Name: 'web', Permissions: [{ Action: 'deny', HTTP: { PathPrefix: '/admin' } }] }] },
+    });
+    expect(await problemLines(l7)).toEqual(['wild.json: service-intentions "*": Sources[0].Permissions: cannot be used on an intention whose destination is a wildcard']);
+  });
+
   it('reports a service definition the agent API would refuse (port 70000, connect-proxy without a destination)', async () => {
     const dir = dirWith({
       'services/pay.json': { Name: 'pay', Port: 70000, Connect: { SidecarService: {} } },

@@ -51,7 +51,7 @@ async function loadMesh(mesh: RandomMesh): Promise<CatalogStore> {
   }));
   for (const raw of mesh.entries.filter((e) => e['Kind'] === 'service-intentions')) {
     const name = raw['Name'] as string;
-    const r = validateServiceIntentions(raw, name === '*' ? {} : { protocol: set.protocolOf(name) });
+    const r = validateServiceIntentions(raw, { protocol: set.protocolOf(name) });
     if (!r.ok) throw new Error(`generator made invalid intentions: ${r.errors.join('; ')}`);
     ops.push({ op: 'setConfigEntry', kind: 'service-intentions', name, body: { ...r.value } as Record<string, unknown> });
   }

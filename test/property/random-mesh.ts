@@ -138,6 +138,7 @@ export function randomMesh(d: Dice): RandomMesh {
 
   const destinations = d.some([...services, '*'], 4);
   for (const dest of destinations) {
+    // L7 permissions are never allowed on a wildcard destination.
     const protocol = dest === '*' ? 'tcp' : protocolOf(entries, dest);
     const sources = d.some([...names, '*'], 4);
     if (sources.length === 0) sources.push('*');
