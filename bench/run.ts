@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, formatTable, runBenchmark, SCENARIOS, SMOKE_OPTIONS, type BenchOptions, type BenchResult, type ScenarioName } from './loadgen/index.ts';
 
 const HELP = `usage: npm run bench -- [flags]
+  --mode delta|sotw      the ADS variant the proxies speak (default delta)
   --proxies N            simulated Envoy proxies (default ${DEFAULT_OPTIONS.proxies})
   --services S           services (default ${DEFAULT_OPTIONS.services}; with only --proxies: proxies / instances)
   --instances I          instances per service, each with a sidecar (default ${DEFAULT_OPTIONS.instances})
@@ -43,6 +44,7 @@ export function parseBenchArgs(argv: string[]): { options: Omit<BenchOptions, 'l
   const { values } = parseArgs({
     args: argv,
     options: {
+      mode: { type: 'string' },
       proxies: { type: 'string' },
       services: { type: 'string' },
       instances: { type: 'string' },
@@ -87,8 +89,11 @@ export function parseBenchArgs(argv: string[]): { options: Omit<BenchOptions, 'l
   const churnSeconds = values['churn-seconds'] === undefined ? base.churnSeconds : Number(values['churn-seconds']);
   if (!(churnSeconds > 0)) throw new Error(`--churn-seconds: must be a positive number, got "${values['churn-seconds']}"`);
   const upstreams = int('upstreams', values.upstreams, 0) ?? Math.min(base.upstreams, services - 1);
+  const mode = values.mode ?? base.mode;
+  if (mode !== 'delta' && mode !== 'sotw') throw new Error(`--mode: must be delta or sotw, got "${mode}"`);
   const options: Omit<BenchOptions, 'log'> = {
     ...base,
+    mode,
     proxies,
     services,
     instances,

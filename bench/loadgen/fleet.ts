@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PlannedInstance } from './mesh-plan.ts';
 import { seededRandom } from './prng.ts';
-import { SimProxy, type AcceptedUpdate } from './sim-proxy.ts';
+import { SimProxy, type AcceptedUpdate, type SimAdsMode } from './sim-proxy.ts';
 
 /** What one proxy must accept: an update of (type, name) whose content passes `met`. */
 export interface Expectation {
@@ -29,6 +29,7 @@ interface Pending {
 
 /** Fleet options. */
 export interface FleetOptions {
+  mode: SimAdsMode;
   nackRate: number;
   seed: number;
 }
@@ -51,6 +52,7 @@ export class Fleet {
       (inst) =>
         new SimProxy({
           nodeId: inst.proxyId,
+          mode: opts.mode,
           cluster: inst.service,
           nackRate: opts.nackRate,
           random,

@@ -38,7 +38,7 @@ export function formatTable(result: BenchResult): string {
   const line = (r: string[]): string => r.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  ');
   const m = result.machine;
   return [
-    `proxies ${o.proxies} (services ${o.services} × instances ${o.instances}, upstreams ${o.upstreams}, ${o.instancesPerNode}/node), nack rate ${o.nackRate}, seed ${o.seed}`,
+    `${o.mode} ADS, proxies ${o.proxies} (services ${o.services} × instances ${o.instances}, upstreams ${o.upstreams}, ${o.instancesPerNode}/node), nack rate ${o.nackRate}, seed ${o.seed}`,
     `machine: ${m.cpus} × ${m.cpuModel}, ${mb(m.memoryBytes)} MB, node ${m.node}, load ${m.loadavg.join(' ')}`,
     `setup: ${result.setup.instances} instances in ${result.setup.registerSeconds} s (HTTP ${result.setup.httpInstancesPerSecond ?? '-'}/s, store ${result.setup.storeInstancesPerSecond}/s)`,
     `per connected proxy: server RSS ${result.perProxy.rssBytes} B, heap ${result.perProxy.heapBytes} B; encodings ${result.server.encodings}, builds ${result.server.builds}`,

@@ -15,9 +15,12 @@ import { runScenario, SCENARIOS, type ScenarioContext, type ScenarioName, type S
 import { startServerChild, type ServerChild } from './server-child.ts';
 import { promSample, promSum, round, spread, type Spread } from './stats.ts';
 import { clearDecodeMemo } from './xds-codec.ts';
+import type { SimAdsMode } from './sim-proxy.ts';
 
 /** Every knob of a run. */
 export interface BenchOptions {
+  /** The ADS variant the simulated proxies speak. */
+  mode: SimAdsMode;
   proxies: number;
   services: number;
   instances: number;
@@ -43,6 +46,7 @@ export interface BenchOptions {
 
 /** Defaults: the issue's mesh (10,000 proxies = 2,000 services × 5 instances, 10 upstreams each). */
 export const DEFAULT_OPTIONS: Omit<BenchOptions, 'log'> = {
+  mode: 'delta',
   proxies: 10_000,
   services: 2_000,
   instances: 5,
@@ -167,7 +171,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   }
   clearDecodeMemo();
   const server = await startServerChild({ coalesceMs: opts.coalesceMs, defaultIntentionPolicy: 'deny', cpuProfileDir: opts.cpuProfileDir, logLevel: 'error' });
-  const fleet = new Fleet(plan.instances.slice(0, opts.proxies), server.grpcAddress, { nackRate: opts.nackRate, seed: opts.seed });
+  const fleet = new Fleet(plan.instances.slice(0, opts.proxies), server.grpcAddress, { mode: opts.mode, nackRate: opts.nackRate, seed: opts.seed });
   try {
     log(`server pid ${server.pid}: HTTP ${server.httpAddress}, gRPC ${server.grpcAddress}`);
     const tReg = performance.now();

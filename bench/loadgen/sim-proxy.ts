@@ -6,19 +6,30 @@
  * every secret name referenced. Every response is ACKed with its nonce, or
  * NACKed at a configured rate once the proxy has synced (Envoy then keeps its
  * previous config, so nothing in a NACKed response is applied).
+ * State-of-the-world works the same way, with full name lists in every
+ * request and what a response leaves out taken as removed.
  */
 import * as grpc from '@grpc/grpc-js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 import type { Random } from './prng.ts';
 import {
   decodeDeltaResponse,
+  decodeSotwResponse,
   DELTA_ADS_PATH,
   encodeDeltaRequest,
+  encodeSotwRequest,
   refsOf,
+  SOTW_ADS_PATH,
   type DeltaRequestOut,
   type ReceivedDelta,
   type ResourceRefs,
+  type SotwRequestOut,
 } from './xds-codec.ts';
+
+/** Which ADS variant a simulated proxy speaks. */
+export type SimAdsMode = 'delta' | 'sotw';
+
+type Received = ReceivedDelta & { versionInfo?: string };
 
 /** Channel options that keep each simulated proxy on a connection of its own. */
 export const SIM_CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -40,6 +51,7 @@ export interface AcceptedUpdate {
 /** What a simulated proxy is told. */
 export interface SimProxyOptions {
   nodeId: string;
+  mode: SimAdsMode;
   /** node.cluster: the service the sidecar fronts. */
   cluster: string;
   /** Share of responses NACKed once synced, 0..1. */
@@ -71,8 +83,13 @@ export class SimProxy {
   ]);
   private readonly acked = new Set<string>();
   private client: grpc.Client | undefined;
-  private call: grpc.ClientDuplexStream<DeltaRequestOut, ReceivedDelta> | undefined;
+  private call: grpc.ClientDuplexStream<DeltaRequestOut | SotwRequestOut, Received> | undefined;
+  /** SotW: the version_info last accepted and the nonce last received, by type. */
+  private readonly sotwVersion = new Map<string, string>();
+  private readonly sotwNonce = new Map<string, string>();
   private ldsRequested = false;
+  /** SotW: names of the response being handled whose content the proxy already held. */
+  private sotwUnchanged: Set<string> | undefined;
   private everSynced = false;
   /** Whether it holds all it subscribed to on the current stream. */
   synced = false;
@@ -100,22 +117,32 @@ export class SimProxy {
     for (const m of this.refs.values()) m.clear();
     for (const s of this.subscribed.values()) s.clear();
     this.acked.clear();
+    this.sotwVersion.clear();
+    this.sotwNonce.clear();
     this.ldsRequested = false;
     this.synced = false;
     this.streamError = undefined;
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
-    const call = this.client.makeBidiStreamRequest<DeltaRequestOut, ReceivedDelta>(DELTA_ADS_PATH, encodeDeltaRequest, decodeDeltaResponse);
+    const sotw = this.opts.mode === 'sotw';
+    const call = sotw
+      ? this.client.makeBidiStreamRequest<DeltaRequestOut | SotwRequestOut, Received>(
+          SOTW_ADS_PATH,
+          (r) => encodeSotwRequest(r as SotwRequestOut),
+          decodeSotwResponse,
+        )
+      : this.client.makeBidiStreamRequest<DeltaRequestOut | SotwRequestOut, Received>(
+          DELTA_ADS_PATH,
+          (r) => encodeDeltaRequest(r as DeltaRequestOut),
+          decodeDeltaResponse,
+        );
     this.call = call;
-    call.on('data', (r: ReceivedDelta) => this.onResponse(r));
+    call.on('data', (r: Received) => this.onResponse(r));
     call.on('error', (err: grpc.ServiceError) => {
       if (this.call === call && err.code !== grpc.status.CANCELLED) this.streamError = err.message;
     });
     call.on('end', () => undefined);
-    this.send({
-      node: { id: this.nodeId, cluster: this.opts.cluster, user_agent_name: 'envoy', user_agent_version: '1.31.0' },
-      type_url: CLUSTER_TYPE,
-      resource_names_subscribe: [],
-    });
+    const node = { id: this.nodeId, cluster: this.opts.cluster, user_agent_name: 'envoy', user_agent_version: '1.31.0' };
+    this.send(sotw ? { node, type_url: CLUSTER_TYPE, resource_names: [] } : { node, type_url: CLUSTER_TYPE, resource_names_subscribe: [] });
   }
 
   /** Cancels the stream and closes the channel. */
@@ -132,17 +159,43 @@ export class SimProxy {
     this.synced = false;
   }
 
-  private send(req: DeltaRequestOut): void {
+  private send(req: DeltaRequestOut | SotwRequestOut): void {
     this.call?.write(req);
   }
 
-  private onResponse(r: ReceivedDelta): void {
+  /** The names a SotW request for `typeUrl` lists: none for the wildcard types, every subscribed name otherwise. */
+  private sotwNames(typeUrl: string): string[] {
+    return [...(this.subscribed.get(typeUrl) ?? [])];
+  }
+
+  /** An ACK (no error) or NACK of response `r`, in the stream's ADS variant. */
+  private answer(r: Received, error?: { code: number; message: string }): void {
+    if (this.opts.mode === 'delta') {
+      this.send({ type_url: r.typeUrl, response_nonce: r.nonce, ...(error ? { error_detail: error } : {}) });
+      return;
+    }
+    // A SotW NACK repeats the version last accepted; an ACK names the new one.
+    const version = error ? (this.sotwVersion.get(r.typeUrl) ?? '') : (r.versionInfo ?? '');
+    if (!error) this.sotwVersion.set(r.typeUrl, version);
+    this.send({ type_url: r.typeUrl, version_info: version, response_nonce: r.nonce, resource_names: this.sotwNames(r.typeUrl), ...(error ? { error_detail: error } : {}) });
+  }
+
+  private onResponse(r: Received): void {
     this.messages++;
     this.bytes += r.size;
     if (this.opts.recording()) this.recorded.push(r.raw);
+    if (this.opts.mode === 'sotw') {
+      this.sotwNonce.set(r.typeUrl, r.nonce);
+      // A SotW response holds the whole set: whatever it leaves out is gone.
+      const names = new Set(r.resources.map((x) => x.name));
+      r.removed = [...(this.held.get(r.typeUrl)?.keys() ?? [])].filter((n) => !names.has(n));
+      // Unchanged resources are resent in SotW: only changed ones count as updates.
+      const held = this.held.get(r.typeUrl);
+      this.sotwUnchanged = new Set(r.resources.filter((x) => held?.get(x.name) === x.version).map((x) => x.name));
+    } else this.sotwUnchanged = undefined;
     if (this.everSynced && this.opts.nackRate > 0 && this.opts.random() < this.opts.nackRate) {
       this.nacks++;
-      this.send({ type_url: r.typeUrl, response_nonce: r.nonce, error_detail: { code: 3, message: 'simulated rejection (bench NACK rate)' } });
+      this.answer(r, { code: 3, message: 'simulated rejection (bench NACK rate)' });
       return;
     }
     const refsOfType = this.refs.get(r.typeUrl);
@@ -155,7 +208,7 @@ export class SimProxy {
         } catch (err) {
           const message = `cannot decode ${r.typeUrl} "${res.name}": ${(err as Error).message}`;
           this.unexpectedNacks.push(message);
-          this.send({ type_url: r.typeUrl, response_nonce: r.nonce, error_detail: { code: 3, message } });
+          this.answer(r, { code: 3, message });
           return;
         }
       }
@@ -171,17 +224,19 @@ export class SimProxy {
       for (const [name, refs] of newRefs) refsOfType.set(name, refs);
       this.resubscribe();
     }
-    this.send({ type_url: r.typeUrl, response_nonce: r.nonce });
+    this.answer(r);
     this.acks++;
     this.acked.add(r.typeUrl);
     if (r.typeUrl === CLUSTER_TYPE && !this.ldsRequested) {
       this.ldsRequested = true;
-      this.send({ type_url: LISTENER_TYPE, resource_names_subscribe: [] });
+      this.send(this.opts.mode === 'sotw' ? { type_url: LISTENER_TYPE, resource_names: [] } : { type_url: LISTENER_TYPE, resource_names_subscribe: [] });
     }
-    if (r.resources.length > 0) {
+    const unchanged = this.sotwUnchanged;
+    const updates = r.resources.filter((res) => !unchanged?.has(res.name));
+    if (updates.length > 0) {
       this.opts.onAccepted(
         this,
-        r.resources.map((res) => ({ typeUrl: r.typeUrl, name: res.name, version: res.version, value: res.value })),
+        updates.map((res) => ({ typeUrl: r.typeUrl, name: res.name, version: res.version, value: res.value })),
       );
     }
     this.checkSynced();
@@ -201,7 +256,9 @@ export class SimProxy {
         have.delete(n);
         this.held.get(typeUrl)?.delete(n);
       }
-      this.send({ type_url: typeUrl, resource_names_subscribe: add, resource_names_unsubscribe: drop });
+      if (this.opts.mode === 'sotw') {
+        this.send({ type_url: typeUrl, version_info: this.sotwVersion.get(typeUrl) ?? '', response_nonce: this.sotwNonce.get(typeUrl) ?? '', resource_names: [...have] });
+      } else this.send({ type_url: typeUrl, resource_names_subscribe: add, resource_names_unsubscribe: drop });
     }
   }
 

@@ -5,6 +5,7 @@
  * content hashes shared by every proxy, so each (type, version) is decoded
  * once for the whole fleet.
  */
+import { createHash } from 'node:crypto';
 import type protobuf from 'protobufjs';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, messageNameOf, messageType, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 
@@ -167,3 +168,64 @@ export function clearDecodeMemo(): void {
 
 /** The types the simulated proxy subscribes to by name, keyed by what names them. */
 export const DEPENDENT_TYPES = { endpoints: ENDPOINT_TYPE, routes: ROUTE_TYPE, secrets: SECRET_TYPE } as const;
+
+/** A state-of-the-world request as the simulated proxy sends it. */
+export interface SotwRequestOut {
+  node?: Record<string, unknown>;
+  type_url: string;
+  version_info?: string;
+  resource_names?: string[];
+  response_nonce?: string;
+  error_detail?: { code: number; message: string };
+}
+
+/** The ADS state-of-the-world method path. */
+export const SOTW_ADS_PATH = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
+
+let sotwRequestType: protobuf.Type | undefined;
+let sotwResponseType: protobuf.Type | undefined;
+
+/** Encodes a state-of-the-world request. */
+export function encodeSotwRequest(req: SotwRequestOut): Buffer {
+  sotwRequestType ??= messageType('envoy.service.discovery.v3.DiscoveryRequest');
+  return sotwRequestType.encode(sotwRequestType.fromObject(req)).finish() as Buffer;
+}
+
+const NAME_FIELD: Readonly<Record<string, string>> = {
+  [CLUSTER_TYPE]: 'name',
+  [LISTENER_TYPE]: 'name',
+  [ROUTE_TYPE]: 'name',
+  [SECRET_TYPE]: 'name',
+  [ENDPOINT_TYPE]: 'cluster_name',
+};
+
+/**
+ * Decodes a state-of-the-world response into the delta shape: each resource's
+ * name read from the message, and a content hash standing in for its version.
+ * `removed` stays empty: what a SotW response leaves out is the caller's to work out.
+ */
+export function decodeSotwResponse(raw: Buffer): ReceivedDelta & { versionInfo: string } {
+  sotwResponseType ??= messageType('envoy.service.discovery.v3.DiscoveryResponse');
+  const m = sotwResponseType.decode(raw) as unknown as { version_info?: string; type_url?: string; nonce?: string; resources?: Array<{ type_url?: string; value?: Uint8Array }> };
+  const typeUrl = m.type_url ?? '';
+  return {
+    size: raw.length,
+    raw,
+    typeUrl,
+    nonce: m.nonce ?? '',
+    versionInfo: m.version_info ?? '',
+    resources: (m.resources ?? []).map((any) => {
+      const value = any.value ?? new Uint8Array();
+      return { name: nameOf(typeUrl, value), version: createHash('sha256').update(value).digest('base64url').slice(0, 22), value };
+    }),
+    removed: [],
+  };
+}
+
+function nameOf(typeUrl: string, value: Uint8Array): string {
+  const field = NAME_FIELD[typeUrl];
+  if (!field) return '';
+  // Only the name field is wanted: decode and read it (the message is small next to a full toObject).
+  const msg = messageType(messageNameOf(typeUrl)).decode(value) as unknown as Record<string, unknown>;
+  return String(msg[field] ?? '');
+}

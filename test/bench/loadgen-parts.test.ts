@@ -69,6 +69,7 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--nack-rate', '2'])).toThrow(/--nack-rate/);
     expect(() => parseBenchArgs(['--churn-rate', '0'])).toThrow(/--churn-rate/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(/bogus/);
+    expect(() => parseBenchArgs(['--mode', 'rest'])).toThrow(/--mode: must be delta or sotw/);
   });
 });
 

@@ -42,4 +42,11 @@ describe('npm run bench -- --smoke', () => {
     // A proxy that kept its old listener is the only kind that misses the change.
     expect((meshWide?.converged ?? 0) + (meshWide?.missing ?? 0)).toBe(meshWide?.expected);
   });
+
+  it('state-of-the-world proxies converge too', { timeout: 120_000 }, async () => {
+    const { options } = parseBenchArgs(['--mode', 'sotw', '--proxies', '40', '--services', '8', '--upstreams', '3', '--scenario', 'endpoint,mesh-wide', '--rounds', '1', '--no-replay', '--http-sample', '0']);
+    const result = await runBenchmark({ ...options, log: () => undefined });
+    expect(smokeFailures(result)).toEqual([]);
+    expect(result.scenarios.every((s) => s.converged === s.expected && s.expected > 0)).toBe(true);
+  });
 });
