@@ -200,6 +200,7 @@ export class WhoamiClient {
 
   /** An xds:/// channel (with a bootstrap) or a plain channel (without). */
   constructor(target: string, creds: grpc.ChannelCredentials, options: grpc.ChannelOptions = {}) {
+    // A pool of its own: a client must never reuse another identity's connection.
     this.client = new WhoAmIClient(target, creds, { 'grpc.enable_channelz': 0, 'grpc.use_local_subchannel_pool': 1, ...options });
   }
 
@@ -259,7 +260,7 @@ export async function eventually(probe: () => Promise<boolean>, timeoutMs: numbe
   }
 }
 
-/** Sends RPCs until `seen` instances have all answered within a window of `window` RPCs, or the deadline passes. */
+/** Sends windows of `window` RPCs until one is answered by exactly the `expected` instances (and no error), or `timeoutMs` passes. */
 export async function untilOnly(client: WhoamiClient, expected: readonly string[], timeoutMs: number, window = 12): Promise<boolean> {
   return eventually(async () => {
     const t = await tally(client, window);
