@@ -20,14 +20,17 @@ import { registerConfigRoutes } from './config-routes.ts';
 import { aclRoutes, type AclApiDeps } from './acl.ts';
 import { installAclEnforcement, type RouteRule } from './acl-enforce.ts';
 import type { AclResolver } from '../policy/acl/index.ts';
+import { clientErrorHandler, installRequestLimits, jsonDepthExceeds, noteRejection, resolveApiLimits, tooDeep, type ApiLimits } from './limits.ts';
 
 /** What the API needs from the rest of the server. Features add their services here. */
 export interface ApiDeps {
   logger: Logger;
   /** Datacenter name, `dc1` by default. */
   datacenter: string;
-  /** Largest accepted request body in bytes. */
+  /** Largest accepted request body in bytes (overrides `limits.bodyLimit`). */
   bodyLimit?: number;
+  /** Request limits (body, JSON depth, header size, parked queries per client); defaults in DEFAULT_API_LIMITS. */
+  limits?: Partial<ApiLimits>;
   /** The xDS server, for `/v1/xds/proxies` (empty list without it). */
   xds?: XdsStatusSource;
   /** The state store; the catalog, health and agent routes exist only with it. */
@@ -52,11 +55,15 @@ export interface ApiDeps {
 
 /** Builds the fastify app with every route registered (not yet listening). */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const limits = resolveApiLimits({ ...deps.limits, ...(deps.bodyLimit !== undefined ? { bodyLimit: deps.bodyLimit } : {}) });
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'api' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: deps.bodyLimit ?? 512 * 1024,
+    bodyLimit: limits.bodyLimit,
+    http: { maxHeaderSize: limits.maxHeaderSize },
+    clientErrorHandler: clientErrorHandler(deps.logger),
   });
+  installRequestLimits(app, limits, deps.logger);
 
   // Consul accepts bodies on PUT without a content type, and clients send JSON
   // as text/plain or with no type at all: parse every body as JSON text.
@@ -64,6 +71,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    if (jsonDepthExceeds(text, limits.maxJsonDepth)) return done(tooDeep(limits.maxJsonDepth), undefined);
     try {
       done(null, JSON.parse(text));
     } catch (err) {
@@ -73,6 +81,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) {
+      noteRejection(req, err.message);
       return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.message);
     }
     const status = err.statusCode ?? 500;
@@ -83,6 +92,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         : err.validation
           ? `Request decode failed: ${err.message}`
           : err.message;
+    noteRejection(req, message);
     return reply.code(status).type('text/plain; charset=utf-8').send(message);
   });
   app.setNotFoundHandler((req, reply) => {

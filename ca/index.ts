@@ -24,3 +24,5 @@ export type {
   IssuedLeafCertificate,
 } from './types.ts';
 export { catalogCAStateStore } from './catalog-state-store.ts';
+export { issueServerCertificate } from './server-cert.ts';
+export type { ServerCertificate, ServerCertificateRequest } from './server-cert.ts';

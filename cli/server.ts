@@ -16,6 +16,9 @@ import { GRPC_CERT_PROVIDER_INSTANCE } from '../xds/bootstrap/grpc.ts';
 import { HealthSync } from '../catalog/health-sync.ts';
 import { catalogCAStateStore, LeafManager, openCertificateAuthority, type CertificateAuthority } from '../ca/index.ts';
 import { startDnsServer, storeDnsCatalog, type DnsServerHandle } from '../dns/index.ts';
+import type { ApiLimits } from '../api/limits.ts';
+import type { XdsLimits } from '../xds/server/index.ts';
+import { loadTlsMaterial, startHttpsListener, type HttpsListener, type ServerTlsOptions, type TlsMaterial } from './tls.ts';
 
 /** Everything `switchboard server` can be told. */
 export interface ServerOptions {
@@ -49,6 +52,14 @@ export interface ServerOptions {
    * deny, unless `dev` (secure by default; `--dev` or `--no-acl` turn them off).
    */
   acl?: { enabled: boolean; defaultPolicy?: 'allow' | 'deny' };
+  /**
+   * TLS: an HTTPS API listener (when `httpsPort` is set) and TLS on the xDS
+   * port (`grpc`). Absent: every port is plaintext. The CLI turns both on
+   * unless `--dev`; the HTTP port stays plaintext in every mode, as Consul's.
+   */
+  tls?: ServerTlsOptions;
+  /** Request limits of the HTTP API and the xDS server; defaults in DEFAULT_API_LIMITS and XdsLimits. */
+  limits?: Partial<ApiLimits> & XdsLimits;
 }
 
 function mustHave<T>(v: T | undefined): T {
@@ -75,6 +86,10 @@ export interface RunningServer {
   dns?: DnsServerHandle;
   httpAddress: string;
   grpcAddress: string;
+  /** `host:port` of the HTTPS API (absent when off). */
+  httpsAddress?: string;
+  /** The roots TLS clients should trust (absent when no port uses TLS). */
+  tlsCaPem?: string;
   close(): Promise<void>;
 }
 
@@ -117,6 +132,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // The engine is the cache as the server sees it; it exists once the CA does.
     cache: { createWatch: (req, respond) => mustHave(engine).createWatch(req, respond), fetch: (req) => mustHave(engine).fetch(req) },
     logger: log,
+    limits: opts.limits,
   });
   const health = new HealthSync(store, agent.node, log.child({ component: 'health' }));
   let api: FastifyInstance | undefined;
@@ -124,6 +140,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let ca: CertificateAuthority | undefined;
   let leaves: LeafManager | undefined;
   let grpcPort: number;
+  let https: HttpsListener | undefined;
+  let tls: TlsMaterial | undefined;
   try {
     await registerAgentNode(store, agent);
     ca = await openCertificateAuthority({ store: catalogCAStateStore(store), datacenter: opts.datacenter, logger: log.child({ component: 'ca' }) });
@@ -142,7 +160,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     leaves.subscribe((u) => meshEngine.onLeafChanged(u.service));
     ca.subscribe(() => meshEngine.onRootsChanged());
     health.start();
-    grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort);
+    if (opts.tls && (opts.tls.grpc || opts.tls.httpsPort !== undefined)) {
+      tls = await loadTlsMaterial(opts.tls, {
+        store: catalogCAStateStore(store),
+        datacenter: opts.datacenter,
+        hosts: [opts.grpcHost, opts.tls.httpsHost ?? opts.httpHost],
+      });
+    }
+    grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort, opts.tls?.grpc ? tls : undefined);
     api = await buildApi({
       logger: log,
       datacenter: opts.datacenter,
@@ -154,8 +179,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       proxyProblems: engine,
       defaultIntentionAllow: opts.defaultIntentionPolicy === 'allow',
       acl,
+      limits: opts.limits,
     });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
+    if (tls && opts.tls?.httpsPort !== undefined) {
+      https = await startHttpsListener(api, tls, {
+        host: opts.tls.httpsHost ?? opts.httpHost,
+        port: opts.tls.httpsPort,
+        maxHeaderSize: opts.limits?.maxHeaderSize,
+        logger: log,
+      });
+    }
     if ((opts.dnsPort ?? 8600) >= 0) {
       dns = await startDnsServer({
         host: opts.dnsHost ?? '127.0.0.1',
@@ -168,6 +202,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   } catch (err) {
     engine?.close();
+    await https?.close();
     await api?.close();
     health.stop();
     leaves?.close();
@@ -193,7 +228,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dns,
     httpAddress,
     grpcAddress,
+    httpsAddress: https ? `${opts.tls?.httpsHost ?? opts.httpHost}:${https.port}` : undefined,
+    tlsCaPem: tls?.caPem,
     async close() {
+      await https?.close();
       await api.close();
       await dns?.close();
       health.stop();

@@ -27,6 +27,32 @@ export interface XdsServerOptions {
   now?: () => Date;
   /** Decides on each stream's first request whether it is served (ACLs); absent: every stream is. */
   authorizeStream?: StreamAuthorizer;
+  /** Abuse limits; each breach ends the stream with RESOURCE_EXHAUSTED. */
+  limits?: XdsLimits;
+}
+
+/** Per-request and per-client bounds on the ADS server. */
+export interface XdsLimits {
+  /** Resource names one request may name (subscribe + unsubscribe); 10,000 by default. */
+  maxResourceNamesPerRequest?: number;
+  /** Concurrent ADS streams from one client IP address; 1,000 by default. */
+  maxStreamsPerClient?: number;
+}
+
+/** TLS for the xDS port: PEM certificate chain, key, and roots client certificates must chain to. */
+export interface XdsTls {
+  certPem: string;
+  keyPem: string;
+  caPem: string;
+  /** Require a client certificate signed by `caPem`. */
+  verifyIncoming: boolean;
+}
+
+/** `ipv4:1.2.3.4:5` / `1.2.3.4:5` / `[::1]:5` → the address without its port. */
+function peerAddress(peer: string): string {
+  const p = peer.replace(/^ipv[46]:/, '');
+  const m = /^\[(.*)\]:\d+$/.exec(p) ?? /^([^:]*):\d+$/.exec(p);
+  return m?.[1] ?? p;
 }
 
 /** gRPC channel options: no channelz bookkeeping, room for large snapshots. */
@@ -48,6 +74,7 @@ export class XdsServer {
   private readonly now: () => Date;
   private nextStreamId = 1;
   private boundPort: number | undefined;
+  private readonly streamsPerClient = new Map<string, number>();
 
   constructor(private readonly opts: XdsServerOptions) {
     this.logger = opts.logger.child({ component: 'xds' });
@@ -72,15 +99,20 @@ export class XdsServer {
     });
   }
 
-  /** Binds (plaintext) and resolves with the bound port; port 0 picks a free one. */
-  async listen(host: string, port: number): Promise<number> {
+  /** Binds (TLS when `tls` is given, else plaintext) and resolves with the bound port; port 0 picks a free one. */
+  async listen(host: string, port: number, tls?: XdsTls): Promise<number> {
+    const creds = tls
+      ? grpc.ServerCredentials.createSsl(
+          Buffer.from(tls.caPem),
+          [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }],
+          tls.verifyIncoming,
+        )
+      : grpc.ServerCredentials.createInsecure();
     const bound = await new Promise<number>((resolve, reject) => {
-      this.grpcServer.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(err) : resolve(p),
-      );
+      this.grpcServer.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
     });
     this.boundPort = bound;
-    this.logger.info({ host, port: bound }, 'xDS server listening');
+    this.logger.info({ host, port: bound, tls: tls !== undefined, verifyIncoming: tls?.verifyIncoming ?? false }, 'xDS server listening');
     return bound;
   }
 
@@ -113,12 +145,27 @@ export class XdsServer {
     handle: (stream: AdsStream, req: Req) => void,
   ): void {
     let ended = false;
-    const deny = (message: string): void => {
+    const client = peerAddress(call.getPeer());
+    const maxNames = this.opts.limits?.maxResourceNamesPerRequest ?? 10_000;
+    const maxStreams = this.opts.limits?.maxStreamsPerClient ?? 1_000;
+    const endWith = (code: grpc.status, message: string): void => {
       if (ended) return;
       ended = true;
-      call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: message });
+      // Logged once per refused stream, with the reason; metadata (tokens) is never logged.
+      this.logger.warn({ client, code: grpc.status[code], reason: message }, 'xDS stream refused');
+      call.emit('error', { code, details: message });
       finish();
     };
+    const deny = (message: string): void => endWith(grpc.status.PERMISSION_DENIED, message);
+    const open = this.streamsPerClient.get(client) ?? 0;
+    if (open >= maxStreams) {
+      ended = true;
+      this.logger.warn({ client, open, limit: maxStreams }, 'xDS stream refused: too many streams from this client');
+      call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: `too many xDS streams from ${client} (limit maxStreamsPerClient = ${maxStreams})` });
+      return;
+    }
+    this.streamsPerClient.set(client, open + 1);
+    let counted = true;
     const sink: StreamSink = {
       write: (response) => {
         if (!ended) call.write(response as Res);
@@ -134,6 +181,12 @@ export class XdsServer {
     let authorized = this.opts.authorizeStream === undefined;
     let unwatch: (() => void) | undefined;
     const finish = (): void => {
+      if (counted) {
+        counted = false;
+        const n = (this.streamsPerClient.get(client) ?? 1) - 1;
+        if (n > 0) this.streamsPerClient.set(client, n);
+        else this.streamsPerClient.delete(client);
+      }
       unwatch?.();
       unwatch = undefined;
       stream.close();
@@ -141,6 +194,10 @@ export class XdsServer {
     };
     call.on('data', (req: Req) => {
       if (ended) return;
+      const names = resourceNameCount(req);
+      if (names > maxNames) {
+        return endWith(grpc.status.RESOURCE_EXHAUSTED, `request names ${names} resources (limit maxResourceNamesPerRequest = ${maxNames})`);
+      }
       if (!authorized) {
         // The first request names the node; the token came with the call's metadata.
         const decision = this.opts.authorizeStream!(call.metadata, (req as { node?: DiscoveryRequest__Output['node'] }).node);
@@ -173,4 +230,10 @@ export class XdsServer {
     });
     call.on('close', finish);
   }
+}
+
+/** How many resource names a SotW or delta request carries. */
+function resourceNameCount(req: unknown): number {
+  const r = req as { resource_names?: unknown[]; resource_names_subscribe?: unknown[]; resource_names_unsubscribe?: unknown[] };
+  return (r.resource_names?.length ?? 0) + (r.resource_names_subscribe?.length ?? 0) + (r.resource_names_unsubscribe?.length ?? 0);
 }

@@ -1,5 +1,5 @@
 /** The ADS gRPC server (state-of-the-world and delta) and the status it reports. */
-export { XdsServer, XDS_GRPC_SERVER_OPTIONS, type XdsServerOptions } from './ads-server.ts';
+export { XdsServer, XDS_GRPC_SERVER_OPTIONS, type XdsServerOptions, type XdsLimits, type XdsTls } from './ads-server.ts';
 export { flavourOf } from './node-flavour.ts';
 export {
   adsServiceDefinition,
