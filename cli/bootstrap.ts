@@ -5,6 +5,31 @@ import { buildGrpcBootstrap, GRPC_CERT_PROVIDER_INSTANCE } from '../xds/bootstra
 import { apiGet, httpBaseUrl, type ApiTarget } from './api-client.ts';
 import { refreshCertFiles, watchCertFiles } from './cert-files.ts';
 import { splitHostPort } from './host-port.ts';
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * The PEM a proxy should trust for the xDS server: `--ca-file`, or with
+ * `--tls` the CA roots fetched from `/v1/connect/ca/roots` (the built-in CA
+ * signs the server's certificate by default); undefined means plaintext xDS.
+ */
+async function xdsCaPem(target: ApiTarget, o: { caFile?: string; tls?: boolean }): Promise<string | undefined> {
+  if (o.caFile) {
+    let text: string;
+    try {
+      text = readFileSync(o.caFile, 'utf8');
+    } catch (err) {
+      throw new Error(`--ca-file: cannot read ${o.caFile}: ${(err as Error).message}`);
+    }
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`--ca-file: ${o.caFile} holds no PEM certificate`);
+    return text;
+  }
+  if (!o.tls) return undefined;
+  const roots = (await apiGet<{ Roots: { RootCert: string }[] }>(target, '/v1/connect/ca/roots')).body;
+  if (roots.Roots.length === 0) throw new Error('--tls: the server lists no CA roots');
+  return roots.Roots.map((r) => r.RootCert.trimEnd() + '\n').join('');
+}
 
 
 interface AgentService {
@@ -43,7 +68,9 @@ export function addBootstrapCommands(program: Command): void {
     .option('--admin-bind <host:port>', "Envoy's admin listener", '127.0.0.1:19000')
     .option('--token <token>', 'ACL token, sent as x-consul-token on the xDS stream')
     .option('--prometheus-bind <host:port>', 'serve Envoy metrics for Prometheus at /metrics on this address')
-    .action(async (o: { proxyId: string; httpAddr: string; grpcAddr: string; adminBind: string; token?: string; prometheusBind?: string }) => {
+    .option('--ca-file <file>', 'PEM CA that signs the xDS server certificate: Envoy connects over TLS and verifies it')
+    .option('--tls', "connect to xDS over TLS, trusting the server's CA roots from /v1/connect/ca/roots")
+    .action(async (o: { proxyId: string; httpAddr: string; grpcAddr: string; adminBind: string; token?: string; prometheusBind?: string; caFile?: string; tls?: boolean }) => {
       const { svc, datacenter } = await lookupService(targetOf(o), o.proxyId);
       if (svc.Kind !== 'connect-proxy') {
         throw new Error(`--proxy-id: service "${o.proxyId}" is not a connect-proxy (Kind: ${svc.Kind ?? 'typical'})`);
@@ -62,6 +89,7 @@ export function addBootstrapCommands(program: Command): void {
         adminPort: admin.port,
         token: o.token,
         prometheusBind: o.prometheusBind ? splitHostPort(o.prometheusBind, '--prometheus-bind') : undefined,
+        xdsCaPEM: await xdsCaPem(targetOf(o), o),
       });
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     });
@@ -74,7 +102,9 @@ export function addBootstrapCommands(program: Command): void {
     .option('--http-addr <host:port>', 'Switchboard HTTP API', '127.0.0.1:8500')
     .option('--grpc-addr <host:port>', 'Switchboard xDS address gRPC connects to', '127.0.0.1:8502')
     .option('--token <token>', 'ACL token for the HTTP API')
-    .action(async (o: { serviceId: string; certDir: string; httpAddr: string; grpcAddr: string; token?: string }) => {
+    .option('--ca-file <file>', 'PEM CA that signs the xDS server certificate: gRPC connects over TLS and verifies it')
+    .option('--tls', "connect to xDS over TLS, trusting the server's CA roots (written to <cert-dir>/xds-ca.pem)")
+    .action(async (o: { serviceId: string; certDir: string; httpAddr: string; grpcAddr: string; token?: string; caFile?: string; tls?: boolean }) => {
       const target = targetOf(o);
       const { svc, datacenter } = await lookupService(target, o.serviceId);
       if (!svc.Connect?.Native) {
@@ -82,6 +112,14 @@ export function addBootstrapCommands(program: Command): void {
       }
       splitHostPort(o.grpcAddr, '--grpc-addr');
       await refreshCertFiles(target, svc.Service, o.certDir);
+      let xdsCaFile: string | undefined;
+      if (o.caFile) {
+        await xdsCaPem(target, o); // checks the file now rather than when gRPC starts
+        xdsCaFile = path.resolve(o.caFile);
+      } else if (o.tls) {
+        xdsCaFile = path.resolve(o.certDir, 'xds-ca.pem');
+        await fs.writeFile(xdsCaFile, (await xdsCaPem(target, o))!, { mode: 0o644 });
+      }
       const out = buildGrpcBootstrap({
         serviceId: svc.ID,
         serviceName: svc.Service,
@@ -90,6 +128,7 @@ export function addBootstrapCommands(program: Command): void {
         xdsServerUri: o.grpcAddr,
         certDir: o.certDir,
         certificateProviderInstance: GRPC_CERT_PROVIDER_INSTANCE,
+        xdsCaFile,
       });
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     });

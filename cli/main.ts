@@ -21,6 +21,26 @@ interface ServerFlags {
   acl: boolean;
   aclEnabled?: boolean;
   aclDefaultPolicy: 'allow' | 'deny';
+  httpsAddr?: string;
+  grpcTls?: boolean;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsCaFile?: string;
+  tlsVerifyIncoming?: boolean;
+  maxBodyBytes?: number;
+  maxJsonDepth?: number;
+  maxHeaderBytes?: number;
+  maxParkedQueriesPerClient?: number;
+  maxXdsResourceNames?: number;
+  maxXdsStreamsPerClient?: number;
+}
+
+/** Parses a positive integer flag value, naming the flag when it is not one. */
+function positiveInt(flag: string): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v) || Number(v) <= 0) throw new Error(`${flag}: expected a positive integer, got "${v}"`);
+    return Number(v);
+  };
 }
 
 /** Builds the command tree (exported so tests can read every command's help). */
@@ -48,12 +68,28 @@ export function buildProgram(): Command {
     .option('--acl-enabled', 'enforce ACL tokens on the HTTP API and xDS (the default, except with --dev)')
     .option('--no-acl', 'turn ACLs off (anyone who reaches the ports can do anything)')
     .addOption(new Option('--acl-default-policy <policy>', 'what a token may do where no rule applies').choices(['allow', 'deny']).default('deny'))
+    .option('--https-addr <host:port|off>', 'HTTPS API address, or "off" (default 127.0.0.1:8501; off with --dev). The HTTP port stays plaintext')
+    .option('--grpc-tls', 'TLS on the xDS gRPC port (the default, except with --dev)')
+    .option('--no-grpc-tls', 'plaintext xDS gRPC port')
+    .option('--tls-cert-file <file>', "PEM server certificate for HTTPS and xDS (default: issued by the built-in CA)")
+    .option('--tls-key-file <file>', 'PEM private key of --tls-cert-file')
+    .option('--tls-ca-file <file>', 'PEM CA roots clients trust and client certificates are checked against (default: the built-in CA roots)')
+    .option('--tls-verify-incoming', 'require client certificates signed by the CA on the HTTPS and xDS ports', false)
+    .option('--max-body-bytes <n>', 'largest HTTP request body (413 beyond)', positiveInt('--max-body-bytes'))
+    .option('--max-json-depth <n>', 'deepest JSON nesting in a request body (400 beyond)', positiveInt('--max-json-depth'))
+    .option('--max-header-bytes <n>', 'largest HTTP request head (431 beyond)', positiveInt('--max-header-bytes'))
+    .option('--max-parked-queries-per-client <n>', 'blocking queries one client address may have waiting (429 beyond)', positiveInt('--max-parked-queries-per-client'))
+    .option('--max-xds-resource-names <n>', 'resource names in one xDS request (RESOURCE_EXHAUSTED beyond)', positiveInt('--max-xds-resource-names'))
+    .option('--max-xds-streams-per-client <n>', 'concurrent xDS streams from one client address (RESOURCE_EXHAUSTED beyond)', positiveInt('--max-xds-streams-per-client'))
     .action(async (o: ServerFlags) => {
       const aclEnabled = o.aclEnabled === true || (o.acl && !o.dev);
       const logger = createLogger(program.opts<{ logLevel: string }>().logLevel);
       const http = splitHostPort(o.httpAddr, '--http-addr');
       const grpc = splitHostPort(o.grpcAddr, '--grpc-addr');
       const dns = o.dnsAddr === 'off' ? undefined : splitHostPort(o.dnsAddr, '--dns-addr');
+      const httpsAddr = o.httpsAddr ?? (o.dev ? 'off' : '127.0.0.1:8501');
+      const https = httpsAddr === 'off' ? undefined : splitHostPort(httpsAddr, '--https-addr');
+      const grpcTls = o.grpcTls ?? !o.dev;
       const server = await startServer({
         ...defaultServerOptions(logger),
         dev: o.dev,
@@ -70,12 +106,30 @@ export function buildProgram(): Command {
         dnsDomain: o.dnsDomain,
         defaultIntentionPolicy: o.defaultIntentionPolicy,
         acl: { enabled: aclEnabled, defaultPolicy: o.aclDefaultPolicy },
+        tls: {
+          httpsHost: https?.host,
+          httpsPort: https?.port,
+          grpc: grpcTls,
+          certFile: o.tlsCertFile,
+          keyFile: o.tlsKeyFile,
+          caFile: o.tlsCaFile,
+          verifyIncoming: o.tlsVerifyIncoming,
+        },
+        limits: {
+          bodyLimit: o.maxBodyBytes,
+          maxJsonDepth: o.maxJsonDepth,
+          maxHeaderSize: o.maxHeaderBytes,
+          maxParkedQueriesPerClient: o.maxParkedQueriesPerClient,
+          maxResourceNamesPerRequest: o.maxXdsResourceNames,
+          maxStreamsPerClient: o.maxXdsStreamsPerClient,
+        },
       });
       const dnsText = server.dns ? `  DNS ${dns?.host}:${server.dns.udpPort}/udp,${server.dns.tcpPort}/tcp` : '';
       process.stdout.write(
-        `switchboard ${o.dev ? '(dev mode) ' : ''}listening: HTTP API http://${server.httpAddress}  xDS gRPC ${server.grpcAddress}${dnsText}  data ${o.dataDir}\n`,
+        `switchboard ${o.dev ? '(dev mode) ' : ''}listening: HTTP API http://${server.httpAddress}${server.httpsAddress ? `  HTTPS API https://${server.httpsAddress}` : ''}  xDS gRPC ${server.grpcAddress}${grpcTls ? ' (TLS)' : ''}${dnsText}  data ${o.dataDir}\n`,
       );
-      if (o.dev) process.stdout.write(`dev mode: ${aclEnabled ? '' : 'ACLs are off and '}every port is plaintext; do not expose this server\n`);
+      if (o.dev && !grpcTls && !https) process.stdout.write(`dev mode: ${aclEnabled ? '' : 'ACLs are off and '}every port is plaintext; do not expose this server\n`);
+      if (grpcTls) process.stdout.write('xDS uses TLS: give proxies the CA with `switchboard bootstrap envoy|grpc --tls` (or --ca-file)\n');
       if (aclEnabled) {
         const bootstrapped = server.acl?.store.read().state.bootstrapIndex !== undefined;
         process.stdout.write(

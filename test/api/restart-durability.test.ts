@@ -20,7 +20,7 @@ afterEach(() => {
 function startCli(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ['bin/switchboard.mjs', 'server', '--no-acl', '--data-dir', dataDir, '--http-addr', '127.0.0.1:0', '--grpc-addr', '127.0.0.1:0', '--dns-addr', '127.0.0.1:0', '--node-name', 'crash-node', '--log-level', 'error'],
+    ['bin/switchboard.mjs', 'server', '--no-acl', '--data-dir', dataDir, '--http-addr', '127.0.0.1:0', '--grpc-addr', '127.0.0.1:0', '--https-addr', '127.0.0.1:0', '--dns-addr', '127.0.0.1:0', '--node-name', 'crash-node', '--log-level', 'error'],
     { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
