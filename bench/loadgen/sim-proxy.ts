@@ -163,7 +163,7 @@ export class SimProxy {
     this.call?.write(req);
   }
 
-  /** The names a SotW request for `typeUrl` lists: none for the wildcard types, every subscribed name otherwise. */
+  /** The names a SotW request for `typeUrl` lists: none for the wildcard types (CDS, LDS), every subscribed name otherwise. */
   private sotwNames(typeUrl: string): string[] {
     return [...(this.subscribed.get(typeUrl) ?? [])];
   }
@@ -186,9 +186,11 @@ export class SimProxy {
     if (this.opts.recording()) this.recorded.push(r.raw);
     if (this.opts.mode === 'sotw') {
       this.sotwNonce.set(r.typeUrl, r.nonce);
-      // A SotW response holds the whole set: whatever it leaves out is gone.
+      // A SotW LDS/CDS response holds the whole set: whatever it leaves out is gone. EDS/RDS/SDS answers may
+      // carry only some of the names asked for; the others keep what they had (they go only when unsubscribed).
       const names = new Set(r.resources.map((x) => x.name));
-      r.removed = [...(this.held.get(r.typeUrl)?.keys() ?? [])].filter((n) => !names.has(n));
+      const fullState = r.typeUrl === CLUSTER_TYPE || r.typeUrl === LISTENER_TYPE;
+      r.removed = fullState ? [...(this.held.get(r.typeUrl)?.keys() ?? [])].filter((n) => !names.has(n)) : [];
       // Unchanged resources are resent in SotW: only changed ones count as updates.
       const held = this.held.get(r.typeUrl);
       this.sotwUnchanged = new Set(r.resources.filter((x) => held?.get(x.name) === x.version).map((x) => x.name));
