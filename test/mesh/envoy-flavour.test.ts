@@ -115,6 +115,43 @@ describe('Envoy sidecars configured from registrations', () => {
     expect(checked.ok ? [] : checked.violations.map((v) => formatViolation(v, true))).toEqual([]);
   });
 
+  it('turns a resolver and a splitter on api into subset clusters and weighted routes, still valid', async () => {
+    expect(await h.api('PUT', '/v1/config', { Kind: 'service-resolver', Name: 'api', Subsets: { v1: { Filter: 'Service.Meta.version == v1' }, v2: {} } })).toBe(true);
+    expect(await h.api('PUT', '/v1/config', { Kind: 'service-splitter', Name: 'api', Splits: [{ Weight: 75, ServiceSubset: 'v1' }, { Weight: 25, ServiceSubset: 'v2' }] })).toBe(true);
+    const v1 = `v1.api.default.dc1.internal.${trustDomain}`;
+    const v2 = `v2.api.default.dc1.internal.${trustDomain}`;
+    const s = ads.delta();
+    let clusters = new Map<string, Obj>();
+    // The engine rebuilds shortly after the writes; a fresh stream sees the current resources.
+    await eventually(async () => {
+      const probe = ads.delta();
+      clusters = await fetchDelta(probe, { node: makeNode('web-sidecar-proxy'), type_url: CLUSTER_TYPE });
+      probe.close();
+      return clusters.has(v1);
+    }, 3000, 50);
+    expect([...clusters.keys()].sort()).toEqual(['local_app', v1, v2]);
+    expect(JSON.stringify(clusters.get(v2))).toContain(`spiffe://${trustDomain}/ns/default/dc/dc1/svc/api`);
+    const first = await fetchDelta(s, { node: makeNode('web-sidecar-proxy'), type_url: CLUSTER_TYPE });
+    const endpoints = await fetchDelta(s, { type_url: ENDPOINT_TYPE, resource_names_subscribe: [v1, v2] });
+    const listeners = await fetchDelta(s, { type_url: LISTENER_TYPE });
+    const routes = await fetchDelta(s, { type_url: ROUTE_TYPE, resource_names_subscribe: ['api'] });
+    expect(at(routes.get('api'), 'virtual_hosts', 0, 'routes', 0, 'route', 'weighted_clusters', 'clusters')).toEqual([
+      { name: v1, weight: { value: 7500 } },
+      { name: v2, weight: { value: 2500 } },
+    ]);
+    const secrets = await fetchDelta(s, { type_url: SECRET_TYPE, resource_names_subscribe: ['leaf:web', 'ca-roots'] });
+    const checked = validateResourceSet({
+      listeners: [...listeners.values()],
+      clusters: [...first.values()],
+      routes: [...routes.values()],
+      endpoints: [...endpoints.values()],
+      secrets: [...secrets.values()],
+    });
+    expect(checked.ok ? [] : checked.violations.map((v) => formatViolation(v, true))).toEqual([]);
+    await h.api('DELETE', '/v1/config/service-splitter/api');
+    await h.api('DELETE', '/v1/config/service-resolver/api');
+  });
+
   it('shows a proxy with an unknown node id as a Problem and sends it nothing', async () => {
     const s = ads.delta();
     s.send({ node: makeNode('ghost-sidecar-proxy'), type_url: CLUSTER_TYPE });

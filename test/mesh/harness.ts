@@ -106,8 +106,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Registers a Connect-native service instance with a TTL check `<id>-ttl-id` that starts passing. */
-export async function registerNative(h: MeshApi, id: string, name: string, port: number): Promise<void> {
+/** Registers a Connect-native service instance with a TTL check `<id>-ttl-id` that starts passing (`extra` adds fields, e.g. Meta). */
+export async function registerNative(h: MeshApi, id: string, name: string, port: number, extra: Record<string, unknown> = {}): Promise<void> {
   await h.api('PUT', '/v1/agent/service/register', {
     ID: id,
     Name: name,
@@ -115,6 +115,7 @@ export async function registerNative(h: MeshApi, id: string, name: string, port:
     Port: port,
     Connect: { Native: true },
     Check: { CheckID: `${id}-ttl-id`, TTL: '10m', Status: 'passing' },
+    ...extra,
   });
 }
 

@@ -1,9 +1,8 @@
 /** Clusters: the sidecar's `local_app`, and one EDS cluster per upstream named by its SNI. */
 import { clusterSni, LOCAL_APP_CLUSTER } from '../snapshot/names.ts';
-import { assertNever, type ConnectProxySnapshot, type Protocol, type ProxySnapshot, type UpstreamSnapshot } from '../snapshot/types.ts';
+import { assertNever, type ConnectProxySnapshot, type Protocol, type ProxySnapshot, type ServiceIdentity, type UpstreamSnapshot } from '../snapshot/types.ts';
 import {
   adsConfigSource,
-  byName,
   uniqueByName,
   durationMs,
   HTTP_PROTOCOL_OPTIONS_TYPE,
@@ -45,14 +44,20 @@ function localAppCluster(s: ConnectProxySnapshot): BuiltResource {
   };
 }
 
-function edsCluster(name: string, u: UpstreamSnapshot, transportSocket: EnvoyMessage, extra: EnvoyMessage): BuiltResource {
+/** The clusters an upstream needs: its chain's targets, or its destination's one cluster. */
+export function upstreamTargets(trustDomain: string, u: UpstreamSnapshot): { name: string; destination: ServiceIdentity; connectTimeoutMs: number }[] {
+  if (u.chain) return u.chain.targets.map((t) => ({ name: t.clusterName, destination: t.destination, connectTimeoutMs: t.connectTimeoutMs }));
+  return [{ name: clusterSni(trustDomain, u.destination), destination: u.destination, connectTimeoutMs: u.connectTimeoutMs }];
+}
+
+function edsCluster(name: string, connectTimeoutMs: number, transportSocket: EnvoyMessage, extra: EnvoyMessage): BuiltResource {
   return {
     name,
     resource: {
       name,
       type: 'EDS',
       eds_cluster_config: { eds_config: adsConfigSource() },
-      connect_timeout: durationMs(u.connectTimeoutMs),
+      connect_timeout: durationMs(connectTimeoutMs),
       lb_policy: 'ROUND_ROBIN',
       transport_socket: transportSocket,
       ...extra,
@@ -65,15 +70,18 @@ export function buildClusters(s: ProxySnapshot): BuiltResource[] {
   const td = s.tls.trustDomain;
   switch (s.kind) {
     case 'connect-proxy':
-      return [
+      return uniqueByName([
         localAppCluster(s),
-        ...s.upstreams.map((u) => {
-          const sni = clusterSni(td, u.destination);
-          return edsCluster(sni, u, envoyUpstreamTls(s.identity.service, sni, td, u.destination), http2Options(u.protocol));
-        }),
-      ].sort(byName);
+        ...s.upstreams.flatMap((u) =>
+          upstreamTargets(td, u).map((t) => edsCluster(t.name, t.connectTimeoutMs, envoyUpstreamTls(s.identity.service, t.name, td, t.destination), http2Options(u.protocol))),
+        ),
+      ]);
     case 'grpc-proxyless':
-      return uniqueByName(s.upstreams.map((u) => edsCluster(clusterSni(td, u.destination), u, grpcUpstreamTls(s.certificateProviderInstance, td, u.destination), {})));
+      return uniqueByName(
+        s.upstreams.flatMap((u) =>
+          upstreamTargets(td, u).map((t) => edsCluster(t.name, t.connectTimeoutMs, grpcUpstreamTls(s.certificateProviderInstance, td, t.destination), {})),
+        ),
+      );
     default:
       return assertNever(s);
   }

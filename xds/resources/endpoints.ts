@@ -31,11 +31,13 @@ export function loadAssignment(clusterName: string, endpoints: readonly Endpoint
   };
 }
 
-function upstreamAssignment(trustDomain: string, u: UpstreamSnapshot): BuiltResource {
-  return loadAssignment(clusterSni(trustDomain, u.destination), u.endpoints);
+/** The assignments of an upstream: one per chain target, or its destination's one. */
+function upstreamAssignments(trustDomain: string, u: UpstreamSnapshot): BuiltResource[] {
+  if (u.chain) return u.chain.targets.map((t) => loadAssignment(t.clusterName, t.endpoints));
+  return [loadAssignment(clusterSni(trustDomain, u.destination), u.endpoints)];
 }
 
 /** Every endpoint assignment of a proxy, sorted by cluster name, one per cluster. Both flavours use the same shape. */
 export function buildEndpoints(s: ProxySnapshot): BuiltResource[] {
-  return uniqueByName(s.upstreams.map((u) => upstreamAssignment(s.tls.trustDomain, u)));
+  return uniqueByName(s.upstreams.flatMap((u) => upstreamAssignments(s.tls.trustDomain, u)));
 }

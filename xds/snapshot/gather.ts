@@ -5,7 +5,9 @@
  */
 import { aggregateStatus, serviceHealth, type CatalogStore, type HealthStatus, type ServiceRecord } from '../../catalog/index.ts';
 import { compileIntentions, intentionsFromEntries, type ServiceIntentionsEntry } from '../../policy/index.ts';
+import { gatherUpstreamChain } from './chain.ts';
 import { clusterSni } from './names.ts';
+import { isHttpProtocol } from './types.ts';
 import type {
   EndpointSnapshot,
   InboundAuthorization,
@@ -100,7 +102,12 @@ function weightOf(svc: ServiceRecord, status: HealthStatus): number {
  * The mesh endpoints of a service: its sidecars (whose health includes the
  * checks of the instance they front) and its Connect-native instances.
  */
-export function meshEndpoints(store: CatalogStore, service: string, deps: SnapshotDependencies): EndpointSnapshot[] {
+export function meshEndpoints(
+  store: CatalogStore,
+  service: string,
+  deps: SnapshotDependencies,
+  select: (row: unknown, passing: boolean) => boolean = () => true,
+): EndpointSnapshot[] {
   deps.connect.push(service);
   const out: EndpointSnapshot[] = [];
   for (const e of serviceHealth(store, service, { connect: true })) {
@@ -108,6 +115,7 @@ export function meshEndpoints(store: CatalogStore, service: string, deps: Snapsh
     const destId = e.Service.Kind === 'connect-proxy' ? e.Service.Proxy?.DestinationServiceID : undefined;
     if (destId) checks.push(...store.listChecks({ node: e.Service.Node, serviceId: destId }));
     const status = aggregateStatus(checks);
+    if (!select(e, status === 'passing')) continue;
     out.push({
       address: e.Service.Address || e.Node.Address,
       port: e.Service.Port,
@@ -126,16 +134,29 @@ function upstreamSnapshot(
   local: { address: string; port: number },
   protocolOverride: Protocol | undefined,
   connectTimeoutMs: number | undefined,
+  errors: string[],
 ): UpstreamSnapshot {
-  return {
+  const protocol = protocolOverride ?? serviceProtocol(ctx.store, destination.service, deps);
+  const out: UpstreamSnapshot = {
     id,
     destination,
-    protocol: protocolOverride ?? serviceProtocol(ctx.store, destination.service, deps),
+    protocol,
     localBindAddress: local.address,
     localBindPort: local.port,
     connectTimeoutMs: connectTimeoutMs ?? 5000,
     endpoints: meshEndpoints(ctx.store, destination.service, deps),
   };
+  // Routers and splitters need L7; a TCP upstream has one cluster whatever the entries say.
+  if (!isHttpProtocol(protocol) || destination.datacenter !== ctx.datacenter) return out;
+  const chain = gatherUpstreamChain(
+    ctx.store,
+    deps,
+    { service: destination.service, datacenter: ctx.datacenter, trustDomain: ctx.identity.trustDomain() },
+    (service, select) => meshEndpoints(ctx.store, service, deps, select),
+  );
+  if (!chain.ok) errors.push(chain.error);
+  else if (chain.chain) out.chain = chain.chain;
+  return out;
 }
 
 /**
@@ -168,6 +189,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
   const trustDomain = ctx.identity.trustDomain();
 
   const notes: string[] = [];
+  const errors: string[] = [];
   if (svc.Kind === 'connect-proxy') {
     const proxy = svc.Proxy;
     if (!proxy?.DestinationServiceName) return { ok: false, reason: `connect-proxy "${proxyId}" has no Proxy.DestinationServiceName`, deps };
@@ -182,8 +204,10 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
         { address: u.LocalBindAddress || '127.0.0.1', port: u.LocalBindPort ?? 0 },
         asProtocol(u.Config?.['protocol']),
         typeof u.Config?.['connect_timeout_ms'] === 'number' ? (u.Config['connect_timeout_ms'] as number) : undefined,
+        errors,
       ),
     );
+    if (errors.length > 0) return { ok: false, reason: errors.join('; '), deps };
     const leaf = await ctx.identity.leaf(identity.service);
     return {
       ok: true,
@@ -240,9 +264,10 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
       }
       const service = target[1]!;
       upstreams.push(
-        upstreamSnapshot(ctx, deps, name, { service, namespace: 'default', datacenter: ctx.datacenter }, { address: '', port: 0 }, 'grpc', undefined),
+        upstreamSnapshot(ctx, deps, name, { service, namespace: 'default', datacenter: ctx.datacenter }, { address: '', port: 0 }, 'grpc', undefined, errors),
       );
     }
+    if (errors.length > 0) return { ok: false, reason: errors.join('; '), deps };
     return {
       ok: true,
       deps,

@@ -35,6 +35,45 @@ export interface ServiceIdentity {
   datacenter: string;
 }
 
+/** Where a chain route sends requests: one cluster (a service, or a subset of it) and its endpoints. */
+export interface ChainTargetSnapshot {
+  /** The cluster name (SNI): `[<subset>.]<service>.<ns>.<dc>.internal.<td>`. */
+  clusterName: string;
+  /** Whose SPIFFE ID its endpoints must present. */
+  destination: ServiceIdentity;
+  connectTimeoutMs: number;
+  endpoints: EndpointSnapshot[];
+}
+
+/** A header condition of a chain route (service-router `Header`). */
+export interface ChainHeaderMatch {
+  name: string;
+  present?: boolean;
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+  regex?: string;
+  invert?: boolean;
+}
+
+/** One route of a compiled discovery chain: a match and where matching requests go, by weight. */
+export interface ChainRouteSnapshot {
+  match: { pathExact?: string; pathPrefix?: string; pathRegex?: string; headers: ChainHeaderMatch[]; methods: string[] };
+  /** Weights in hundredths of a percent (10000 = all); only non-zero weights. */
+  splits: { clusterName: string; weight: number }[];
+}
+
+/**
+ * The routing rules of an HTTP-family upstream when service-router,
+ * service-splitter or service-resolver entries shape it (absent for the
+ * default chain, whose one target is the upstream's destination).
+ */
+export interface UpstreamChain {
+  routes: ChainRouteSnapshot[];
+  /** Every target a route reaches, sorted by cluster name. */
+  targets: ChainTargetSnapshot[];
+}
+
 /** One upstream a proxy talks to. */
 export interface UpstreamSnapshot {
   /** Consul's upstream ID: the destination name (listener and route names use it). */
@@ -46,6 +85,8 @@ export interface UpstreamSnapshot {
   localBindPort: number;
   connectTimeoutMs: number;
   endpoints: EndpointSnapshot[];
+  /** Routing from config entries; when present, its targets replace the destination's single cluster. */
+  chain?: UpstreamChain;
 }
 
 /**
