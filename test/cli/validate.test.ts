@@ -201,8 +201,9 @@ describe('switchboard render --dir', () => {
     const doc = JSON.parse(r.stdout) as Record<string, { name?: string; cluster_name?: string }[]>;
     expect(Object.keys(doc)).toEqual(['listeners', 'clusters', 'routes', 'endpoints', 'secrets']);
     expect(doc['listeners']!.map((l) => l.name)).toEqual(['api:127.0.0.1:9191', expect.stringMatching(/^public_listener:127\.0\.0\.1:210\d\d$/)]);
-    expect(doc['clusters']!.map((c) => c.name)).toEqual([`api.default.dc1.internal.${TRUST_DOMAIN}`, 'local_app']);
-    expect(doc['endpoints']!.map((c) => c.cluster_name)).toEqual([`api.default.dc1.internal.${TRUST_DOMAIN}`]);
+    // examples/config routes api through a resolver with v1/v2 subsets: one cluster per subset.
+    expect(doc['clusters']!.map((c) => c.name)).toEqual(['local_app', `v1.api.default.dc1.internal.${TRUST_DOMAIN}`, `v2.api.default.dc1.internal.${TRUST_DOMAIN}`]);
+    expect(doc['endpoints']!.map((c) => c.cluster_name)).toEqual([`v1.api.default.dc1.internal.${TRUST_DOMAIN}`, `v2.api.default.dc1.internal.${TRUST_DOMAIN}`]);
     expect(r.stdout).toContain('"private_key": {\n');
     expect(r.stdout).toContain('[redacted]');
     expect(r.stdout).not.toContain('PRIVATE KEY');
