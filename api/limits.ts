@@ -77,8 +77,26 @@ const pathOf = (url: string): string => {
   return p.length > 200 ? `${p.slice(0, 200)}…` : p;
 };
 
-/** Hooks: the parked-query limit and the refusal log. */
+/** One registered route: method and URL pattern (`/v1/catalog/service/:service`). */
+export interface KnownRoute {
+  method: string;
+  url: string;
+}
+
+const routeLists = new WeakMap<FastifyInstance, KnownRoute[]>();
+
+/** Every route registered on an app built by buildApi (for diagnostics and the fuzz tests). */
+export function knownRoutes(app: FastifyInstance): readonly KnownRoute[] {
+  return routeLists.get(app) ?? [];
+}
+
+/** Hooks: the parked-query limit and the refusal log; also records the route list. */
 export function installRequestLimits(app: FastifyInstance, limits: ApiLimits, logger: Logger): void {
+  const routes: KnownRoute[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) routes.push({ method: m, url: r.url });
+  });
   const parked = new Map<string, number>();
   const log = logger.child({ component: 'api' });
   const counted = new WeakSet<FastifyRequest>();
@@ -117,7 +135,9 @@ export function installRequestLimits(app: FastifyInstance, limits: ApiLimits, lo
 export function clientErrorHandler(logger: Logger): (err: Error & { code?: string }, socket: Socket) => void {
   const log = logger.child({ component: 'api' });
   return (err, socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // HPE_CLOSED_CONNECTION: bytes after a request that asked to close (e.g. a DELETE body sent without a
+    // length); its response is already on the wire, and a second one would corrupt the exchange.
+    if (err.code === 'ECONNRESET' || err.code === 'HPE_CLOSED_CONNECTION' || !socket.writable) {
       socket.destroy();
       return;
     }
