@@ -12,7 +12,7 @@
  */
 import { tryParseDuration, type CatalogStore } from '../../catalog/index.ts';
 import { compileFilter } from '../../catalog/filter/index.ts';
-import { compileDiscoveryChain, CONFIG_ENTRY_KINDS, type CompiledDiscoveryChain, type ConfigEntry, type DiscoveryTarget } from '../../policy/index.ts';
+import { compileDiscoveryChain, CONFIG_ENTRY_KINDS, ConfigEntrySet, type CompiledDiscoveryChain, type ConfigEntry, type DiscoveryTarget } from '../../policy/index.ts';
 import type { SnapshotDependencies } from './gather.ts';
 import type { ChainRouteSnapshot, ChainTargetSnapshot, EndpointSnapshot, UpstreamChain } from './types.ts';
 
@@ -22,11 +22,20 @@ const CHAIN_KINDS = ['service-router', 'service-splitter', 'service-resolver', '
 /** A chain target's endpoints: the mesh endpoints of its service that pass its subset's filter (and, if asked, only passing ones). */
 export type TargetEndpoints = (service: string, select: (row: unknown, passing: boolean) => boolean) => EndpointSnapshot[];
 
-function chainEntries(store: CatalogStore): ConfigEntry[] {
-  return store
+/** The indexed config entries at the store's current index, shared by every chain compiled at that index. */
+const entrySets = new WeakMap<CatalogStore, { index: number; set: ConfigEntrySet }>();
+
+function chainEntrySet(store: CatalogStore): ConfigEntrySet {
+  const index = store.currentIndex();
+  const hit = entrySets.get(store);
+  if (hit && hit.index === index) return hit.set;
+  const entries = store
     .listConfigEntries()
     .filter((r) => (CONFIG_ENTRY_KINDS as readonly string[]).includes(r.Kind))
     .map((r) => r.Body as unknown as ConfigEntry);
+  const set = new ConfigEntrySet(entries);
+  entrySets.set(store, { index, set });
+  return set;
 }
 
 /** Splits of the node `name` as (target id, weight in hundredths of a percent). */
@@ -107,7 +116,7 @@ export function gatherUpstreamChain(
   endpointsOf: TargetEndpoints,
 ): { ok: true; chain: UpstreamChain | undefined } | { ok: false; error: string } {
   deps.configEntries.push(...CHAIN_KINDS.map((k) => `${k}/${req.service}`), 'proxy-defaults/global');
-  const compiled = compileDiscoveryChain({ service: req.service, datacenter: req.datacenter, entries: chainEntries(store), trustDomain: req.trustDomain });
+  const compiled = compileDiscoveryChain({ service: req.service, datacenter: req.datacenter, entries: chainEntrySet(store), trustDomain: req.trustDomain });
   if (!compiled.ok) return { ok: false, error: `discovery chain of "${req.service}": ${compiled.errors.join('; ')}` };
   const chain = compiled.value;
   for (const t of Object.values(chain.Targets)) {
