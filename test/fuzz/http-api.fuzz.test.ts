@@ -51,7 +51,7 @@ function dump(): string {
   const nodes = s.listNodes();
   return JSON.stringify({
     nodes,
-    services: nodes.map((n) => s.listServicesOnNode(n.node ?? (n as unknown as { Node: string }).Node)),
+    services: nodes.map((n) => s.listServicesOnNode(n.Node)),
     checks: s.listChecks({}),
     config: s.listConfigEntries(),
     ca: s.getCAState(),
