@@ -155,7 +155,7 @@ it(`survives malformed and hostile ADS traffic and still serves a good client (s
     const d = good.delta();
     d.send({ node: makeNode('good-sidecar'), type_url: CLUSTER_TYPE, resource_names_subscribe: ['*'] });
     const dr = await d.next(5000);
-    expect(dr.resources.map((x) => x.name)).toEqual(['web']);
+    expect((dr.resources ?? []).map((x) => x.name)).toEqual(['web']);
   } finally {
     good.close();
   }
