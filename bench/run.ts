@@ -122,7 +122,7 @@ export function smokeFailures(result: BenchResult): string[] {
     if (r.missing > 0) problems.push(`${r.name}: ${r.missing} of ${r.expected} did not converge (e.g. ${r.missingSample.join(', ')})`);
     if (r.converged === 0) problems.push(`${r.name}: nothing to measure (no affected proxy)`);
     if (r.unexpectedNacks > 0) problems.push(`${r.name}: ${r.unexpectedNacks} unexpected NACKs (undecodable resources)`);
-    if (r.streamErrors > 0) problems.push(`${r.name}: ${r.streamErrors} streams ended with an error`);
+    if (r.streamErrors > 0) problems.push(`${r.name}: ${r.streamErrors} ADS streams failed (${r.streamErrorSample.join('; ')})`);
   }
   const deliberate = [result.connect, ...result.scenarios].reduce((n, r) => n + r.nacksSent, 0);
   if (result.server.serverNackRecords > deliberate) {

@@ -162,7 +162,7 @@ export class Fleet {
       acks += p.acks;
       nacks += p.nacks;
       unexpectedNacks += p.unexpectedNacks.length;
-      if (p.streamError) streamErrors++;
+      streamErrors += p.streamFailures;
     }
     return { bytes, messages, acks, nacks, unexpectedNacks, streamErrors };
   }

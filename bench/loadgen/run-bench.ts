@@ -102,7 +102,9 @@ export interface ScenarioReport {
   serverRssBytes: number;
   nacksSent: number;
   unexpectedNacks: number;
+  /** ADS streams that failed during the scenario (each reopened after a short backoff), and some of the reasons. */
   streamErrors: number;
+  streamErrorSample: string[];
   /** Server event-loop delay during the scenario, ms (from its /metrics). */
   eventLoopLagMs: { p50: number; p99: number; max: number } | null;
   replay?: ReplayResult & { ratio: number | null };
@@ -239,7 +241,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
         serverRssBytes: proc.rssBytes,
         nacksSent: totals1.nacks - totals0.nacks,
         unexpectedNacks: totals1.unexpectedNacks - totals0.unexpectedNacks,
-        streamErrors: totals1.streamErrors,
+        streamErrors: totals1.streamErrors - totals0.streamErrors,
+        streamErrorSample: [...new Set(fleet.proxies.flatMap((p) => (p.streamError ? [p.streamError] : [])))].slice(0, 3),
         eventLoopLagMs: lagOf(metrics),
       };
       if (opts.replay && out.recordedMs !== undefined && recordings.some((r) => r.length > 0)) {

@@ -102,7 +102,11 @@ export class SimProxy {
   readonly unexpectedNacks: string[] = [];
   /** Raw responses kept while recording. */
   recorded: Buffer[] = [];
+  /** Streams that failed (the server ended them, or the connection broke) and were opened again, as Envoy does. */
+  streamFailures = 0;
+  /** The last failure's message. */
   streamError: string | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly opts: SimProxyOptions) {}
 
@@ -121,7 +125,6 @@ export class SimProxy {
     this.sotwNonce.clear();
     this.ldsRequested = false;
     this.synced = false;
-    this.streamError = undefined;
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
     const sotw = this.opts.mode === 'sotw';
     const call = sotw
@@ -137,16 +140,26 @@ export class SimProxy {
         );
     this.call = call;
     call.on('data', (r: Received) => this.onResponse(r));
+    const failed = (message: string): void => {
+      if (this.call !== call) return;
+      this.streamFailures++;
+      this.streamError = message;
+      this.call = undefined;
+      // Envoy retries a failed ADS stream after a jittered backoff, starting from what it holds; this one starts afresh.
+      this.retryTimer = setTimeout(() => this.connect(address), 250 + Math.floor(this.opts.random() * 250));
+    };
     call.on('error', (err: grpc.ServiceError) => {
-      if (this.call === call && err.code !== grpc.status.CANCELLED) this.streamError = err.message;
+      if (err.code !== grpc.status.CANCELLED) failed(err.message);
     });
-    call.on('end', () => undefined);
+    call.on('end', () => failed('stream ended by the server'));
     const node = { id: this.nodeId, cluster: this.opts.cluster, user_agent_name: 'envoy', user_agent_version: '1.31.0' };
     this.send(sotw ? { node, type_url: CLUSTER_TYPE, resource_names: [] } : { node, type_url: CLUSTER_TYPE, resource_names_subscribe: [] });
   }
 
   /** Cancels the stream and closes the channel. */
   disconnect(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     const call = this.call;
     this.call = undefined;
     if (call) {

@@ -77,7 +77,7 @@ describe('smokeFailures', () => {
   const report = (over: Partial<ScenarioReport>): ScenarioReport => ({
     name: 's', description: '', writes: 1, expected: 2, converged: 2, missing: 0, missingSample: [], convergenceMs: null, lastProxyMs: null,
     wallSeconds: 0, bytesReceived: 0, messagesReceived: 1, unaffectedPushed: 0, serverCpuSeconds: 0, generatorCpuSeconds: 0, serverRssBytes: 0, nacksSent: 0,
-    unexpectedNacks: 0, streamErrors: 0, eventLoopLagMs: null, ...over,
+    unexpectedNacks: 0, streamErrors: 0, streamErrorSample: [], eventLoopLagMs: null, ...over,
   });
   const result = (scenarios: ScenarioReport[], serverNackRecords = 0): BenchResult =>
     ({ connect: report({ name: 'connect' }), scenarios, server: { serverNackRecords } }) as unknown as BenchResult;
@@ -87,7 +87,7 @@ describe('smokeFailures', () => {
     const problems = smokeFailures(result([report({ name: 'x', missing: 1, missingSample: ['p1'], unexpectedNacks: 2, streamErrors: 1 })], 3));
     expect(problems.join('\n')).toMatch(/x: 1 of 2 did not converge \(e\.g\. p1\)/);
     expect(problems.join('\n')).toMatch(/x: 2 unexpected NACKs/);
-    expect(problems.join('\n')).toMatch(/x: 1 streams ended/);
+    expect(problems.join('\n')).toMatch(/x: 1 ADS streams failed/);
     expect(problems.join('\n')).toMatch(/server recorded NACKs on 3 types/);
   });
 });
