@@ -152,15 +152,16 @@ export class XdsServer {
     const client = peerAddress(call.getPeer());
     const maxNames = this.opts.limits?.maxResourceNamesPerRequest ?? 10_000;
     const maxStreams = this.opts.limits?.maxStreamsPerClient ?? 1_000;
-    const endWith = (code: grpc.status, message: string): void => {
+    const endWith = (code: grpc.status, message: string, log = true): void => {
       if (ended) return;
       ended = true;
       // Logged once per refused stream, with the reason; metadata (tokens) is never logged.
-      this.logger.warn({ client, code: grpc.status[code], reason: message }, 'xDS stream refused');
+      // ACL refusals are logged by the authorizer, which knows the node.
+      if (log) this.logger.warn({ client, code: grpc.status[code], reason: message }, 'xDS stream refused');
       call.emit('error', { code, details: message });
       finish();
     };
-    const deny = (message: string): void => endWith(grpc.status.PERMISSION_DENIED, message);
+    const deny = (message: string): void => endWith(grpc.status.PERMISSION_DENIED, message, false);
     const open = this.streamsPerClient.get(client) ?? 0;
     if (open >= maxStreams) {
       ended = true;
