@@ -244,19 +244,29 @@ describe.skipIf(!HAVE_DIG)('DNS server answered by dig', () => {
 
 describe.skipIf(!HAVE_DIG)('DNS server options', () => {
   it('serves a custom domain and TTL on an explicit port, and refuses the default domain', async () => {
-    // Find a free port, then ask for it explicitly.
-    const probe = await startDnsServer({ host: '127.0.0.1', port: 0, catalog: makeCatalog(), logger: silentLogger() });
-    const wanted = probe.udpPort;
-    await probe.close();
-    const server = await startDnsServer({
-      host: '127.0.0.1',
-      port: wanted,
-      domain: 'mesh.local',
-      datacenter: 'east',
-      ttl: 30,
-      catalog: makeCatalog(),
-      logger: silentLogger(),
-    });
+    // Find a free port, then ask for it explicitly. Another test may take the
+    // port between the probe and the bind, so try a few ports.
+    let wanted = 0;
+    let server: Awaited<ReturnType<typeof startDnsServer>> | undefined;
+    for (let attempt = 0; attempt < 5 && !server; attempt++) {
+      const probe = await startDnsServer({ host: '127.0.0.1', port: 0, catalog: makeCatalog(), logger: silentLogger() });
+      wanted = probe.udpPort;
+      await probe.close();
+      try {
+        server = await startDnsServer({
+          host: '127.0.0.1',
+          port: wanted,
+          domain: 'mesh.local',
+          datacenter: 'east',
+          ttl: 30,
+          catalog: makeCatalog(),
+          logger: silentLogger(),
+        });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      }
+    }
+    if (!server) throw new Error('no free port for the explicit-port test after 5 tries');
     try {
       expect(server.udpPort).toBe(wanted);
       expect(server.tcpPort).toBe(wanted);
