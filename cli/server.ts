@@ -18,7 +18,15 @@ import { catalogCAStateStore, LeafManager, openCertificateAuthority, type Certif
 import { startDnsServer, storeDnsCatalog, type DnsServerHandle } from '../dns/index.ts';
 import type { ApiLimits } from '../api/limits.ts';
 import type { XdsLimits } from '../xds/server/index.ts';
-import { loadTlsMaterial, startHttpsListener, type HttpsListener, type ServerTlsOptions, type TlsMaterial } from './tls.ts';
+import {
+  grpcServerCredentials,
+  keepServerCertificateFresh,
+  loadTlsMaterial,
+  startHttpsListener,
+  TlsMaterialSource,
+  type HttpsListener,
+  type ServerTlsOptions,
+} from './tls.ts';
 
 /** Everything `switchboard server` can be told. */
 export interface ServerOptions {
@@ -141,7 +149,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let leaves: LeafManager | undefined;
   let grpcPort: number;
   let https: HttpsListener | undefined;
-  let tls: TlsMaterial | undefined;
+  let tls: TlsMaterialSource | undefined;
+  let stopRenewal: (() => void) | undefined;
   try {
     await registerAgentNode(store, agent);
     ca = await openCertificateAuthority({ store: catalogCAStateStore(store), datacenter: opts.datacenter, logger: log.child({ component: 'ca' }) });
@@ -160,14 +169,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     leaves.subscribe((u) => meshEngine.onLeafChanged(u.service));
     ca.subscribe(() => meshEngine.onRootsChanged());
     health.start();
-    if (opts.tls && (opts.tls.grpc || opts.tls.httpsPort !== undefined)) {
-      tls = await loadTlsMaterial(opts.tls, {
-        store: catalogCAStateStore(store),
-        datacenter: opts.datacenter,
-        hosts: [opts.grpcHost, opts.tls.httpsHost ?? opts.httpHost],
-      });
+    const tlsOpts = opts.tls;
+    if (tlsOpts && (tlsOpts.grpc || tlsOpts.httpsPort !== undefined)) {
+      const load = () =>
+        loadTlsMaterial(tlsOpts, { store: catalogCAStateStore(store), datacenter: opts.datacenter, hosts: [opts.grpcHost, tlsOpts.httpsHost ?? opts.httpHost] });
+      tls = new TlsMaterialSource(await load());
+      // Only a certificate the CA issued is renewed; files stay as given.
+      if (tlsOpts.certFile === undefined) stopRenewal = keepServerCertificateFresh(tls, ca, load, log.child({ component: 'tls' }));
     }
-    grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort, opts.tls?.grpc ? tls : undefined);
+    grpcPort = await xds.listen(opts.grpcHost, opts.grpcPort, opts.tls?.grpc && tls ? grpcServerCredentials(tls) : undefined);
     api = await buildApi({
       logger: log,
       datacenter: opts.datacenter,
@@ -202,6 +212,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   } catch (err) {
     engine?.close();
+    stopRenewal?.();
     await https?.close();
     await api?.close();
     health.stop();
@@ -229,8 +240,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     httpAddress,
     grpcAddress,
     httpsAddress: https ? `${opts.tls?.httpsHost ?? opts.httpHost}:${https.port}` : undefined,
-    tlsCaPem: tls?.caPem,
+    get tlsCaPem() {
+      return tls?.get().caPem;
+    },
     async close() {
+      stopRenewal?.();
       await https?.close();
       await api.close();
       await dns?.close();

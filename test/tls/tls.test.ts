@@ -149,6 +149,33 @@ describe('certificate issued by the built-in CA', () => {
   });
 });
 
+describe('renewal', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await start({ httpsPort: 0, grpc: true });
+    server.xdsCache.setSnapshot('web-sidecar', { [CLUSTER_TYPE]: [makeCluster('web')] });
+  });
+  afterAll(async () => server?.close());
+
+  it('after a CA rotation, a client trusting only the new root reaches both TLS ports', async () => {
+    const oldRoot = server.ca.roots().Roots.find((r) => r.Active)!.RootCert;
+    await server.ca.rotate();
+    const newRoot = server.ca.roots().Roots.find((r) => r.Active)!.RootCert;
+    expect(newRoot).not.toBe(oldRoot);
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 200; i++) {
+      status = await get(server, '/v1/status/leader', { ca: newRoot }).then((r) => r.status, () => 0);
+      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(200);
+    expect(server.tlsCaPem).toContain(newRoot.trim());
+    const r = await firstClusters(server.grpcAddress, grpc.credentials.createSsl(Buffer.from(newRoot)), 'web-sidecar');
+    expect((r as SotwResponse).resources).toHaveLength(1);
+    // The renewed chain carries the new root cross-signed by the old one: clients not yet told of the rotation keep working.
+    expect((await get(server, '/v1/status/leader', { ca: oldRoot })).status).toBe(200);
+  });
+});
+
 describe('--tls-verify-incoming', () => {
   let server: RunningServer;
   let client: { cert: string; key: string };

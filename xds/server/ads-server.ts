@@ -103,9 +103,11 @@ export class XdsServer {
     });
   }
 
-  /** Binds (TLS when `tls` is given, else plaintext) and resolves with the bound port; port 0 picks a free one. */
-  async listen(host: string, port: number, tls?: XdsTls): Promise<number> {
-    const creds = tls
+  /** Binds (TLS when `tls` is given: PEM material or ready credentials, else plaintext) and resolves with the bound port; port 0 picks a free one. */
+  async listen(host: string, port: number, tls?: XdsTls | grpc.ServerCredentials): Promise<number> {
+    const creds = tls instanceof grpc.ServerCredentials
+      ? tls
+      : tls
       ? grpc.ServerCredentials.createSsl(
           Buffer.from(tls.caPem),
           [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }],
@@ -116,7 +118,7 @@ export class XdsServer {
       this.grpcServer.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
     });
     this.boundPort = bound;
-    this.logger.info({ host, port: bound, tls: tls !== undefined, verifyIncoming: tls?.verifyIncoming ?? false }, 'xDS server listening');
+    this.logger.info({ host, port: bound, tls: tls !== undefined }, 'xDS server listening');
     return bound;
   }
 
