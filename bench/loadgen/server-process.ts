@@ -24,6 +24,8 @@ const server = await startServer({
   dnsPort: -1,
   defaultIntentionPolicy: opts.defaultIntentionPolicy ?? 'deny',
   coalesceMs: opts.coalesceMs,
+  // Every simulated proxy connects from 127.0.0.1: the per-address stream cap would stop the fleet at 1,000.
+  limits: { maxStreamsPerClient: 1_000_000 },
 });
 
 function reply(r: ChildReply): void {
