@@ -137,11 +137,15 @@ it('parked blocking queries beyond maxParkedQueriesPerClient get 429, and a free
 it('an xDS request naming more than maxResourceNamesPerRequest resources ends with RESOURCE_EXHAUSTED', async () => {
   const client = new AdsTestClient(server.grpcAddress);
   try {
+    lines.length = 0;
     const s = client.sotw();
     s.send({ node: makeNode('many-names'), type_url: CLUSTER_TYPE, resource_names: ['a', 'b', 'c', 'd', 'e', 'f'] });
     const err = await s.ended();
     expect(err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(err?.details).toMatch(/maxResourceNamesPerRequest = 5/);
+    const logged = lines.filter((l) => l['msg'] === 'xDS stream refused');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ code: 'RESOURCE_EXHAUSTED', client: '127.0.0.1' });
     const d = client.delta();
     d.send({ node: makeNode('many-names'), type_url: CLUSTER_TYPE, resource_names_subscribe: ['a', 'b', 'c'], resource_names_unsubscribe: ['d', 'e', 'f'] });
     expect((await d.ended())?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
