@@ -184,3 +184,12 @@ it('xDS streams beyond maxStreamsPerClient from one address end with RESOURCE_EX
     b.close();
   }
 });
+
+it('peerAddress drops the port of IPv4 and IPv6 peers as grpc-js writes them', async () => {
+  const { peerAddress } = await import('../../xds/server/ads-server.ts');
+  expect(peerAddress('127.0.0.1:5000')).toBe('127.0.0.1');
+  expect(peerAddress('::1:5000')).toBe('::1');
+  expect(peerAddress('::ffff:10.0.0.1:443')).toBe('::ffff:10.0.0.1');
+  expect(peerAddress('[fe80::1]:9')).toBe('fe80::1');
+  expect(peerAddress('unknown')).toBe('unknown');
+});

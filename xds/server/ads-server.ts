@@ -3,6 +3,7 @@
  * and delta) on @grpc/grpc-js, answering from a ConfigWatcher, plus CSDS.
  */
 import * as grpc from '@grpc/grpc-js';
+import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/index.ts';
 import { AdsStream, type StreamSink } from './ads-stream.ts';
@@ -48,11 +49,14 @@ export interface XdsTls {
   verifyIncoming: boolean;
 }
 
-/** `ipv4:1.2.3.4:5` / `1.2.3.4:5` / `[::1]:5` → the address without its port. */
-function peerAddress(peer: string): string {
+/** `1.2.3.4:5`, `::1:5` (grpc-js writes IPv6 peers without brackets), `[::1]:5` → the address without its port. */
+export function peerAddress(peer: string): string {
   const p = peer.replace(/^ipv[46]:/, '');
-  const m = /^\[(.*)\]:\d+$/.exec(p) ?? /^([^:]*):\d+$/.exec(p);
-  return m?.[1] ?? p;
+  const bracketed = /^\[(.*)\]:\d+$/.exec(p);
+  if (bracketed) return bracketed[1]!;
+  const i = p.lastIndexOf(':');
+  const head = p.slice(0, i);
+  return i > 0 && /^\d+$/.test(p.slice(i + 1)) && isIP(head) ? head : p;
 }
 
 /**
