@@ -70,3 +70,15 @@ it('an L7 intention allows web one gRPC method and denies the others', async () 
   expect(await web.attempt(1000, 'Admin')).toMatchObject(denied);
   expect(await other.attempt()).toMatchObject(denied);
 });
+
+it('a deny at higher precedence wins over a wildcard allow, for sources and for destinations', async () => {
+  // Wildcard source allowed, exact source denied: web (exact) is out, other (wildcard) is in.
+  await setApiIntentions([{ Name: '*', Action: 'allow' }, { Name: 'web', Action: 'deny' }]);
+  expect(await eventually(async () => (await other.attempt(1000)).ok, 1000)).toBe(true);
+  expect(await web.attempt(1000)).toMatchObject(denied);
+  // An allow for web on every destination does not beat the deny on api itself.
+  expect(await h.api('PUT', '/v1/config', { Kind: 'service-intentions', Name: '*', Sources: [{ Name: 'web', Action: 'allow' }] })).toBe(true);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await web.attempt(1000)).toMatchObject(denied);
+  expect((await h.api('GET', '/v1/connect/intentions/check?source=web&destination=api')) as { Allowed: boolean }).toEqual({ Allowed: false });
+});
