@@ -12,7 +12,7 @@ const cancels: (() => void)[] = [];
 
 /** Opens the wildcard LDS and CDS watches a sidecar opens, re-opening each after it is answered (as a stream does). */
 function connect(nodeId: string): void {
-  for (const typeUrl of [LISTENER_TYPE, CLUSTER_TYPE]) {
+  for (const typeUrl of [LISTENER_TYPE, CLUSTER_TYPE] as const) {
     const open = (known: ReadonlyMap<string, string>): void => {
       const cancel = h.server.engine.createWatch(
         { nodeId, typeUrl, wildcard: true, names: new Set(), knownVersions: known, answerWhenEmpty: known.size === 0 },
