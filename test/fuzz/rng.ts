@@ -1,19 +1,17 @@
 /** A small seeded PRNG (mulberry32) and value generators for the fuzz tests: same seed, same sequence. */
 
+import { seededRandom } from '../../bench/loadgen/prng.ts';
+
 /** A seeded random source with helpers. */
 export class Rng {
-  private state: number;
+  private readonly random: () => number;
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
+    this.random = seededRandom(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random();
   }
 
   /** Integer in [0, n). */

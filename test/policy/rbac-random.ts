@@ -1,17 +1,8 @@
 /** Seeded random intention sets and requests for the differential RBAC tests. */
 import { intentionPrecedence, type Intention, type IntentionHTTPHeaderPermission, type IntentionPermission } from '../../policy/index.ts';
 
-/** mulberry32: a tiny seeded PRNG, so every run sees the same cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run sees the same cases. */
+export { seededRandom as prng } from '../../bench/loadgen/prng.ts';
 
 export class Gen {
   constructor(readonly rand: () => number) {}

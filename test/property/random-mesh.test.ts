@@ -11,7 +11,7 @@ import { InMemoryCAStateStore, LeafManager, openCertificateAuthority, type Certi
 import { openSqliteStore, planServiceRegistration, registerAgentNode, type CatalogStore } from '../../catalog/index.ts';
 import { validateConfigEntry, validateServiceIntentions, ConfigEntrySet, type ConfigEntry } from '../../policy/index.ts';
 import { caIdentitySource } from '../../xds/engine/index.ts';
-import { buildProxyResources } from '../../xds/resources/index.ts';
+import { buildProxyResources, resourceSetOf } from '../../xds/resources/index.ts';
 import { gatherProxySnapshot, type GatherContext } from '../../xds/snapshot/gather.ts';
 import { formatViolation, validateResourceSet } from '../../xds/validate/index.ts';
 import { Dice, randomMesh, seededRandom, type RandomMesh } from './random-mesh.ts';
@@ -116,13 +116,7 @@ describe('random meshes', () => {
           const gathered = await gatherProxySnapshot(ctx, p.id, { listeners: p.listeners });
           if (!gathered.ok) throw new Error(`${where}: could not gather: ${gathered.reason} ${replay}`);
           const built = buildProxyResources(gathered.snapshot);
-          const set = {
-            listeners: built.listeners.map((r) => r.resource),
-            clusters: built.clusters.map((r) => r.resource),
-            routes: built.routes.map((r) => r.resource),
-            endpoints: built.endpoints.map((r) => r.resource),
-            ...(p.envoy ? { secrets: built.secrets.map((r) => r.resource) } : {}),
-          };
+          const set = resourceSetOf(built);
           const checked = validateResourceSet(set);
           if (!checked.ok) {
             const lines = checked.violations.slice(0, 10).map((v) => formatViolation(v, true));

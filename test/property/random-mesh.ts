@@ -6,17 +6,8 @@
  */
 import type { AgentServiceDefinition } from '../../catalog/index.ts';
 
-/** mulberry32: a small, fast, seedable PRNG (uniform [0,1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32). */
+export { seededRandom } from '../../bench/loadgen/prng.ts';
 
 /** Helpers over one random source. */
 export class Dice {

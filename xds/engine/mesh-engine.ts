@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
 import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
-import { buildProxyResources } from '../resources/index.ts';
+import { buildProxyResources, resourceSetOf } from '../resources/index.ts';
 import { gatherProxySnapshot, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
@@ -211,13 +211,7 @@ export class MeshEngine implements ConfigWatcher {
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;
       const built = buildProxyResources(gathered.snapshot);
-      const set = {
-        listeners: built.listeners.map((r) => r.resource),
-        clusters: built.clusters.map((r) => r.resource),
-        routes: built.routes.map((r) => r.resource),
-        endpoints: built.endpoints.map((r) => r.resource),
-        ...(gathered.snapshot.kind === 'connect-proxy' ? { secrets: built.secrets.map((r) => r.resource) } : {}),
-      };
+      const set = resourceSetOf(built);
       const checked = validateResourceSet(set);
       if (!checked.ok) {
         const lines = checked.violations.slice(0, 5).map((v) => formatViolation(v, true));
@@ -228,7 +222,7 @@ export class MeshEngine implements ConfigWatcher {
         [CLUSTER_TYPE]: set.clusters,
         [ROUTE_TYPE]: set.routes,
         [ENDPOINT_TYPE]: set.endpoints,
-        [SECRET_TYPE]: built.secrets.map((r) => r.resource),
+        [SECRET_TYPE]: set.secrets,
       });
       this.builds++;
       p.failed = false;

@@ -5,7 +5,7 @@ import { buildEndpoints } from './endpoints.ts';
 import { buildListeners } from './listeners.ts';
 import { buildRoutes } from './routes.ts';
 import { buildSecrets } from './secrets.ts';
-import type { BuiltResource, Diagnostic } from './common.ts';
+import type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 
 export type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 export { loadAssignment } from './endpoints.ts';
@@ -18,6 +18,27 @@ export interface ProxyResources {
   endpoints: BuiltResource[];
   secrets: BuiltResource[];
   diagnostics: Diagnostic[];
+}
+
+/** The resources of a proxy as the validator and the cache take them: messages by type. */
+export interface ResourceSet {
+  listeners: EnvoyMessage[];
+  clusters: EnvoyMessage[];
+  routes: EnvoyMessage[];
+  endpoints: EnvoyMessage[];
+  secrets: EnvoyMessage[];
+}
+
+/** Strips names off built resources, keeping their order (proxyless proxies simply have no secrets). */
+export function resourceSetOf(built: ProxyResources): ResourceSet {
+  const messages = (rs: BuiltResource[]): EnvoyMessage[] => rs.map((r) => r.resource);
+  return {
+    listeners: messages(built.listeners),
+    clusters: messages(built.clusters),
+    routes: messages(built.routes),
+    endpoints: messages(built.endpoints),
+    secrets: messages(built.secrets),
+  };
 }
 
 /** Builds every resource of a proxy from its snapshot. No I/O, no clock: same input, same output. */
