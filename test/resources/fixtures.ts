@@ -1,6 +1,8 @@
 /** Small builders of ProxySnapshots for the golden and validation tests. */
 import { compileIntentions, type Intention } from '../../policy/index.ts';
 import type {
+  ChainRouteSnapshot,
+  ChainTargetSnapshot,
   InboundAuthorization,
   ConnectProxySnapshot,
   EndpointSnapshot,
@@ -92,6 +94,67 @@ const L7_INTENTIONS: Intention[] = [
   ixn('*', 'web', 'allow'),
 ];
 
+const sni = (name: string): string => `${name}.default.dc1.internal.${TRUST_DOMAIN}`;
+
+function chainTarget(name: string, service: string, over: Partial<ChainTargetSnapshot> = {}): ChainTargetSnapshot {
+  return {
+    clusterName: sni(name),
+    destination: { service, namespace: 'default', datacenter: 'dc1' },
+    connectTimeoutMs: 5000,
+    endpoints: [makeEndpoint('10.0.1.2'), makeEndpoint('10.0.1.3', 21000, { health: 'UNHEALTHY' })],
+    ...over,
+  };
+}
+
+/** A chain for `api`: failover from v1 to v2 and to `api-backup`, ring hash on v1, least-request on v2. */
+const FAILOVER_TARGETS: ChainTargetSnapshot[] = [
+  chainTarget('v1.api', 'api', {
+    endpoints: [makeEndpoint('10.0.1.2', 21000, { health: 'UNHEALTHY' })],
+    failover: [
+      { clusterName: sni('v2.api'), destination: { service: 'api', namespace: 'default', datacenter: 'dc1' }, endpoints: [makeEndpoint('10.0.1.4')] },
+      { clusterName: sni('api-backup'), destination: { service: 'api-backup', namespace: 'default', datacenter: 'dc1' }, endpoints: [makeEndpoint('10.0.2.1'), makeEndpoint('10.0.2.2', 21000, { weight: 3 })] },
+    ],
+    loadBalancer: { policy: 'ring_hash', ringHash: { minimumRingSize: 2048, maximumRingSize: 4096 } },
+  }),
+  chainTarget('v2.api', 'api', { endpoints: [makeEndpoint('10.0.1.4')], loadBalancer: { policy: 'least_request', leastRequestChoiceCount: 3 } }),
+];
+
+/** Routes with every route action the chain translation applies. */
+const ACTION_ROUTES: ChainRouteSnapshot[] = [
+  {
+    match: { pathPrefix: '/admin', headers: [], methods: ['GET'], queryParams: [{ name: 'debug', present: true }, { name: 'tenant', exact: 'a' }, { name: 'v', regex: '[0-9]+' }] },
+    splits: [{ clusterName: sni('v2.api'), weight: 10000 }],
+    action: {
+      timeoutMs: 1500,
+      idleTimeoutMs: 30000,
+      retry: { numRetries: 3, onConnectFailure: true, on: ['reset', 'deadline-exceeded', '5xx'], statusCodes: [503, 504] },
+      prefixRewrite: '/',
+      requestHeaders: { add: [['x-added', 'a']], set: [['x-set', 's']], remove: ['x-drop'] },
+      responseHeaders: { add: [], set: [['x-served-by', 'v2']], remove: [] },
+    },
+  },
+  {
+    match: { pathPrefix: '/', headers: [], methods: [] },
+    splits: [
+      { clusterName: sni('v1.api'), weight: 9000, requestHeaders: { add: [], set: [['x-version', 'v1']], remove: [] } },
+      { clusterName: sni('v2.api'), weight: 1000, responseHeaders: { add: [['x-canary', 'yes']], set: [], remove: ['x-internal'] } },
+    ],
+    action: {
+      timeoutMs: 250,
+      retry: { numRetries: 2, onConnectFailure: false, on: [], statusCodes: [] },
+      hashPolicies: [
+        { field: 'header', fieldValue: 'x-user', terminal: true },
+        { field: 'cookie', fieldValue: 'sess', cookie: { ttlMs: 60000, path: '/' } },
+        { field: 'cookie', fieldValue: 'tmp', cookie: { session: true } },
+        { field: 'query_parameter', fieldValue: 'user' },
+        { sourceIp: true },
+      ],
+    },
+  },
+];
+
+const CHAIN_FEATURES = { routes: ACTION_ROUTES, targets: FAILOVER_TARGETS };
+
 /** The named golden cases: each a snapshot. */
 export const GOLDEN_CASES = {
   'sidecar-tcp-default-deny': makeSidecar(),
@@ -136,5 +199,24 @@ export const GOLDEN_CASES = {
   'proxyless-grpc-intentions-l7-deny-list': makeProxyless({
     upstreams: [],
     inbound: makeInbound({ address: '127.0.0.1', port: 50051, protocol: 'grpc', authorization: intentionsFor(L7_INTENTIONS, true, 'grpc') }),
+  }),
+  // Discovery-chain features: failover priorities, balancers, route actions (timeouts, retries, rewrites, hashing, query matches).
+  'sidecar-http-chain-features': makeSidecar({
+    inbound: makeInbound({ protocol: 'http' }),
+    upstreams: [makeUpstream('api', { protocol: 'http', chain: CHAIN_FEATURES })],
+  }),
+  'proxyless-chain-features': makeProxyless({ inbound: undefined, upstreams: [makeUpstream('api', { protocol: 'grpc', chain: CHAIN_FEATURES })] }),
+  // Failover when the primary has no endpoints at all: the first failover group becomes priority 0.
+  'proxyless-chain-failover-empty-primary': makeProxyless({
+    inbound: undefined,
+    upstreams: [
+      makeUpstream('api', {
+        protocol: 'grpc',
+        chain: {
+          routes: [{ match: { pathPrefix: '/', headers: [], methods: [] }, splits: [{ clusterName: sni('v1.api'), weight: 10000 }] }],
+          targets: [{ ...FAILOVER_TARGETS[0]!, endpoints: [], loadBalancer: { policy: 'maglev' } }],
+        },
+      }),
+    ],
   }),
 } as const;

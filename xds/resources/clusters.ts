@@ -1,6 +1,6 @@
 /** Clusters: the sidecar's `local_app`, and one EDS cluster per upstream named by its SNI. */
 import { clusterSni, LOCAL_APP_CLUSTER } from '../snapshot/names.ts';
-import { assertNever, type ConnectProxySnapshot, type Protocol, type ProxySnapshot, type ServiceIdentity, type UpstreamSnapshot } from '../snapshot/types.ts';
+import { assertNever, type ChainLoadBalancer, type ConnectProxySnapshot, type Protocol, type ProxySnapshot, type ServiceIdentity, type UpstreamSnapshot } from '../snapshot/types.ts';
 import {
   adsConfigSource,
   uniqueByName,
@@ -12,6 +12,7 @@ import {
   type EnvoyMessage,
 } from './common.ts';
 import { envoyUpstreamTls, grpcUpstreamTls } from './tls.ts';
+import { lbPolicyFields, type Flavour } from './route-actions.ts';
 
 /** Default connect timeout for the local app, as Consul's sidecars use. */
 const LOCAL_APP_CONNECT_TIMEOUT_MS = 5000;
@@ -44,21 +45,39 @@ function localAppCluster(s: ConnectProxySnapshot): BuiltResource {
   };
 }
 
-/** The clusters an upstream needs: its chain's targets, or its destination's one cluster. */
-export function upstreamTargets(trustDomain: string, u: UpstreamSnapshot): { name: string; destination: ServiceIdentity; connectTimeoutMs: number }[] {
-  if (u.chain) return u.chain.targets.map((t) => ({ name: t.clusterName, destination: t.destination, connectTimeoutMs: t.connectTimeoutMs }));
-  return [{ name: clusterSni(trustDomain, u.destination), destination: u.destination, connectTimeoutMs: u.connectTimeoutMs }];
+/** One cluster an upstream needs: its name, whose identity its endpoints present, and how it balances. */
+export interface UpstreamTarget {
+  name: string;
+  destination: ServiceIdentity;
+  connectTimeoutMs: number;
+  /** Identities of failover targets whose endpoints this cluster's assignment also holds. */
+  alsoAccept: ServiceIdentity[];
+  loadBalancer?: ChainLoadBalancer;
 }
 
-function edsCluster(name: string, connectTimeoutMs: number, transportSocket: EnvoyMessage, extra: EnvoyMessage): BuiltResource {
+/** The clusters an upstream needs: its chain's targets, or its destination's one cluster. */
+export function upstreamTargets(trustDomain: string, u: UpstreamSnapshot): UpstreamTarget[] {
+  if (u.chain) {
+    return u.chain.targets.map((t) => ({
+      name: t.clusterName,
+      destination: t.destination,
+      connectTimeoutMs: t.connectTimeoutMs,
+      alsoAccept: (t.failover ?? []).map((f) => f.destination),
+      ...(t.loadBalancer ? { loadBalancer: t.loadBalancer } : {}),
+    }));
+  }
+  return [{ name: clusterSni(trustDomain, u.destination), destination: u.destination, connectTimeoutMs: u.connectTimeoutMs, alsoAccept: [] }];
+}
+
+function edsCluster(t: UpstreamTarget, flavour: Flavour, transportSocket: EnvoyMessage, extra: EnvoyMessage): BuiltResource {
   return {
-    name,
+    name: t.name,
     resource: {
-      name,
+      name: t.name,
       type: 'EDS',
       eds_cluster_config: { eds_config: adsConfigSource() },
-      connect_timeout: durationMs(connectTimeoutMs),
-      lb_policy: 'ROUND_ROBIN',
+      connect_timeout: durationMs(t.connectTimeoutMs),
+      ...lbPolicyFields(t.loadBalancer, flavour),
       transport_socket: transportSocket,
       ...extra,
     },
@@ -73,13 +92,13 @@ export function buildClusters(s: ProxySnapshot): BuiltResource[] {
       return uniqueByName([
         localAppCluster(s),
         ...s.upstreams.flatMap((u) =>
-          upstreamTargets(td, u).map((t) => edsCluster(t.name, t.connectTimeoutMs, envoyUpstreamTls(s.identity.service, t.name, td, t.destination), http2Options(u.protocol))),
+          upstreamTargets(td, u).map((t) => edsCluster(t, 'envoy', envoyUpstreamTls(s.identity.service, t.name, td, t.destination, t.alsoAccept), http2Options(u.protocol))),
         ),
       ]);
     case 'grpc-proxyless':
       return uniqueByName(
         s.upstreams.flatMap((u) =>
-          upstreamTargets(td, u).map((t) => edsCluster(t.name, t.connectTimeoutMs, grpcUpstreamTls(s.certificateProviderInstance, td, t.destination), {})),
+          upstreamTargets(td, u).map((t) => edsCluster(t, 'grpc', grpcUpstreamTls(s.certificateProviderInstance, td, t.destination, t.alsoAccept), {})),
         ),
       );
     default:

@@ -1,7 +1,8 @@
 /** Route configurations: one per HTTP-family upstream, named by the upstream ID. */
 import { clusterSni } from '../snapshot/names.ts';
-import { assertNever, isHttpProtocol, type ChainHeaderMatch, type ChainRouteSnapshot, type ProxySnapshot, type UpstreamSnapshot } from '../snapshot/types.ts';
+import { assertNever, isHttpProtocol, type ChainHeaderMatch, type ChainHeaderMods, type ChainQueryMatch, type ChainRouteSnapshot, type ProxySnapshot, type UpstreamSnapshot } from '../snapshot/types.ts';
 import { byName, type BuiltResource, type EnvoyMessage } from './common.ts';
+import { headerRewriteFields, routeActionFields, type Flavour } from './route-actions.ts';
 
 function headerMatcher(h: ChainHeaderMatch): EnvoyMessage {
   const base = { name: h.name, ...(h.invert ? { invert_match: true } : {}) };
@@ -12,28 +13,60 @@ function headerMatcher(h: ChainHeaderMatch): EnvoyMessage {
   return { ...base, present_match: true };
 }
 
+function queryMatcher(q: ChainQueryMatch): EnvoyMessage {
+  if (q.exact !== undefined) return { name: q.name, string_match: { exact: q.exact } };
+  if (q.regex !== undefined) return { name: q.name, string_match: { safe_regex: { regex: q.regex } } };
+  return { name: q.name, present_match: true };
+}
+
 /** An Envoy RouteMatch from a chain route's match; methods become a `:method` header regex. */
 function routeMatch(m: ChainRouteSnapshot['match']): EnvoyMessage {
   const path = m.pathExact !== undefined ? { path: m.pathExact } : m.pathRegex !== undefined ? { safe_regex: { regex: m.pathRegex } } : { prefix: m.pathPrefix ?? '/' };
   const headers = m.headers.map(headerMatcher);
   if (m.methods.length > 0) headers.push({ name: ':method', string_match: { safe_regex: { regex: m.methods.join('|') } } });
-  return { ...path, ...(headers.length > 0 ? { headers } : {}) };
+  const query = (m.queryParams ?? []).map(queryMatcher);
+  return { ...path, ...(headers.length > 0 ? { headers } : {}), ...(query.length > 0 ? { query_parameters: query } : {}) };
 }
 
-/** Where a chain route sends requests: one cluster, or weighted clusters. */
-function routeAction(splits: ChainRouteSnapshot['splits']): EnvoyMessage {
-  const only = splits.length === 1 ? splits[0] : undefined;
-  if (only) return { cluster: only.clusterName };
-  return { weighted_clusters: { clusters: splits.map((s) => ({ name: s.clusterName, weight: { value: s.weight } })) } };
+/** Where a chain route sends requests: one cluster, or weighted clusters (each with its header rewrites, Envoy only). */
+function routeAction(r: ChainRouteSnapshot, flavour: Flavour): EnvoyMessage {
+  const extra = routeActionFields(r.action, flavour);
+  const only = r.splits.length === 1 ? r.splits[0] : undefined;
+  if (only) return { cluster: only.clusterName, ...extra };
+  const clusters = r.splits.map((s) => ({
+    name: s.clusterName,
+    weight: { value: s.weight },
+    ...(flavour === 'envoy' ? headerRewriteFields(s.requestHeaders, s.responseHeaders) : {}),
+  }));
+  return { weighted_clusters: { clusters }, ...extra };
 }
 
-function upstreamRoutes(trustDomain: string, u: UpstreamSnapshot): EnvoyMessage[] {
+/** A chain route. A lone split's header rewrites apply to the whole route (Envoy only). */
+function chainRoute(r: ChainRouteSnapshot, flavour: Flavour): EnvoyMessage {
+  const only = r.splits.length === 1 ? r.splits[0] : undefined;
+  const headers =
+    flavour === 'envoy'
+      ? headerRewriteFields(mergeMods(r.action?.requestHeaders, only?.requestHeaders), mergeMods(r.action?.responseHeaders, only?.responseHeaders))
+      : {};
+  return { match: routeMatch(r.match), route: routeAction(r, flavour), ...headers };
+}
+
+function mergeMods(a: ChainHeaderMods | undefined, b: ChainHeaderMods | undefined): ChainHeaderMods | undefined {
+  if (!a || !b) return a ?? b;
+  return { add: [...a.add, ...b.add], set: [...a.set, ...b.set], remove: [...a.remove, ...b.remove] };
+}
+
+function upstreamRoutes(trustDomain: string, u: UpstreamSnapshot, flavour: Flavour): EnvoyMessage[] {
   if (!u.chain) return [{ match: { prefix: '/' }, route: { cluster: clusterSni(trustDomain, u.destination) } }];
   // A route whose every split has weight 0 has nowhere to go; the compiler keeps it, Envoy and gRPC refuse it.
-  return u.chain.routes.filter((r) => r.splits.length > 0).map((r) => ({ match: routeMatch(r.match), route: routeAction(r.splits) }));
+  // gRPC requests carry no query string, so a route that needs query parameters never matches one; grpc-js
+  // would ignore the matcher and match everything, so the proxyless flavour leaves such routes out.
+  return u.chain.routes
+    .filter((r) => r.splits.length > 0 && (flavour === 'envoy' || (r.match.queryParams ?? []).length === 0))
+    .map((r) => chainRoute(r, flavour));
 }
 
-function upstreamRoute(trustDomain: string, u: UpstreamSnapshot): BuiltResource {
+function upstreamRoute(trustDomain: string, u: UpstreamSnapshot, flavour: Flavour): BuiltResource {
   return {
     name: u.id,
     resource: {
@@ -42,7 +75,7 @@ function upstreamRoute(trustDomain: string, u: UpstreamSnapshot): BuiltResource 
         {
           name: u.id,
           domains: ['*'],
-          routes: upstreamRoutes(trustDomain, u),
+          routes: upstreamRoutes(trustDomain, u, flavour),
         },
       ],
     },
@@ -53,9 +86,9 @@ function upstreamRoute(trustDomain: string, u: UpstreamSnapshot): BuiltResource 
 export function buildRoutes(s: ProxySnapshot): BuiltResource[] {
   switch (s.kind) {
     case 'connect-proxy':
-      return s.upstreams.filter((u) => isHttpProtocol(u.protocol)).map((u) => upstreamRoute(s.tls.trustDomain, u)).sort(byName);
+      return s.upstreams.filter((u) => isHttpProtocol(u.protocol)).map((u) => upstreamRoute(s.tls.trustDomain, u, 'envoy')).sort(byName);
     case 'grpc-proxyless':
-      return s.upstreams.map((u) => upstreamRoute(s.tls.trustDomain, u)).sort(byName);
+      return s.upstreams.map((u) => upstreamRoute(s.tls.trustDomain, u, 'grpc')).sort(byName);
     default:
       return assertNever(s);
   }

@@ -4,6 +4,11 @@ import { leafSecretName, ROOTS_SECRET_NAME } from '../snapshot/names.ts';
 import type { ServiceIdentity } from '../snapshot/types.ts';
 import { DOWNSTREAM_TLS_TYPE, sdsSecret, typed, UPSTREAM_TLS_TYPE, type EnvoyMessage } from './common.ts';
 
+/** The SPIFFE IDs a cluster's endpoints may present, each once, the upstream's first. */
+function spiffeIds(trustDomain: string, upstream: ServiceIdentity, also: readonly ServiceIdentity[]): string[] {
+  return [...new Set([upstream, ...also].map((u) => spiffeId(trustDomain, u)))];
+}
+
 function transportSocket(messageName: string, body: EnvoyMessage): EnvoyMessage {
   return { name: 'envoy.transport_sockets.tls', typed_config: typed(messageName, body) };
 }
@@ -20,8 +25,11 @@ export function envoyDownstreamTls(service: string): EnvoyMessage {
   });
 }
 
-/** Outbound mTLS from a sidecar to an upstream: SNI, own leaf, and a SAN match on the upstream's SPIFFE ID. */
-export function envoyUpstreamTls(service: string, sni: string, trustDomain: string, upstream: ServiceIdentity): EnvoyMessage {
+/**
+ * Outbound mTLS from a sidecar to an upstream: SNI, own leaf, and a SAN match on the upstream's SPIFFE ID
+ * (or any of `also`'s: the failover targets whose endpoints share the cluster).
+ */
+export function envoyUpstreamTls(service: string, sni: string, trustDomain: string, upstream: ServiceIdentity, also: readonly ServiceIdentity[] = []): EnvoyMessage {
   return transportSocket(UPSTREAM_TLS_TYPE, {
     sni,
     common_tls_context: {
@@ -29,7 +37,7 @@ export function envoyUpstreamTls(service: string, sni: string, trustDomain: stri
       tls_certificate_sds_secret_configs: [sdsSecret(leafSecretName(service))],
       combined_validation_context: {
         default_validation_context: {
-          match_typed_subject_alt_names: [{ san_type: 'URI', matcher: { exact: spiffeId(trustDomain, upstream) } }],
+          match_typed_subject_alt_names: spiffeIds(trustDomain, upstream, also).map((id) => ({ san_type: 'URI', matcher: { exact: id } })),
         },
         validation_context_sds_secret_config: sdsSecret(ROOTS_SECRET_NAME),
       },
@@ -50,15 +58,15 @@ export function grpcDownstreamTls(instance: string): EnvoyMessage {
 
 /**
  * Outbound mTLS for a proxyless gRPC client. gRPC (1.14) reads
- * `match_subject_alt_names`, not the typed variant Envoy prefers.
+ * `match_subject_alt_names`, not the typed variant Envoy prefers. `also` as for Envoy.
  */
-export function grpcUpstreamTls(instance: string, trustDomain: string, upstream: ServiceIdentity): EnvoyMessage {
+export function grpcUpstreamTls(instance: string, trustDomain: string, upstream: ServiceIdentity, also: readonly ServiceIdentity[] = []): EnvoyMessage {
   return transportSocket(UPSTREAM_TLS_TYPE, {
     common_tls_context: {
       tls_certificate_provider_instance: { instance_name: instance },
       validation_context: {
         ca_certificate_provider_instance: { instance_name: instance },
-        match_subject_alt_names: [{ exact: spiffeId(trustDomain, upstream) }],
+        match_subject_alt_names: spiffeIds(trustDomain, upstream, also).map((id) => ({ exact: id })),
       },
     },
   });

@@ -35,6 +35,22 @@ export interface ServiceIdentity {
   datacenter: string;
 }
 
+/** A failover target of a chain target: where its traffic goes when none of its own endpoints is healthy. */
+export interface ChainFailoverSnapshot {
+  /** The failover target's own name (SNI), used to label its endpoint group. */
+  clusterName: string;
+  /** Whose SPIFFE ID these endpoints present (the primary's cluster accepts it too). */
+  destination: ServiceIdentity;
+  endpoints: EndpointSnapshot[];
+}
+
+/** A resolver's load-balancing policy for one target's cluster (service-resolver `LoadBalancer`). */
+export interface ChainLoadBalancer {
+  policy: 'round_robin' | 'random' | 'least_request' | 'ring_hash' | 'maglev';
+  ringHash?: { minimumRingSize?: number; maximumRingSize?: number };
+  leastRequestChoiceCount?: number;
+}
+
 /** Where a chain route sends requests: one cluster (a service, or a subset of it) and its endpoints. */
 export interface ChainTargetSnapshot {
   /** The cluster name (SNI): `[<subset>.]<service>.<ns>.<dc>.internal.<td>`. */
@@ -43,6 +59,45 @@ export interface ChainTargetSnapshot {
   destination: ServiceIdentity;
   connectTimeoutMs: number;
   endpoints: EndpointSnapshot[];
+  /** Failover targets in order of preference (absent = none). */
+  failover?: ChainFailoverSnapshot[];
+  /** Absent = round robin (the default). */
+  loadBalancer?: ChainLoadBalancer;
+}
+
+/** Header rewrites (`RequestHeaders`/`ResponseHeaders`): Add appends, Set overwrites, Remove deletes; pairs sorted by name. */
+export interface ChainHeaderMods {
+  add: [string, string][];
+  set: [string, string][];
+  remove: string[];
+}
+
+/** One hash policy of a hash-based load balancer (service-resolver `LoadBalancer.HashPolicies`). */
+export interface ChainHashPolicy {
+  field?: 'header' | 'cookie' | 'query_parameter';
+  fieldValue?: string;
+  cookie?: { session?: boolean; ttlMs?: number; path?: string };
+  sourceIp?: boolean;
+  terminal?: boolean;
+}
+
+/** What a chain route does beyond choosing clusters; every field absent = nothing. */
+export interface ChainRouteAction {
+  timeoutMs?: number;
+  idleTimeoutMs?: number;
+  retry?: { numRetries?: number; onConnectFailure: boolean; on: string[]; statusCodes: number[] };
+  prefixRewrite?: string;
+  requestHeaders?: ChainHeaderMods;
+  responseHeaders?: ChainHeaderMods;
+  hashPolicies?: ChainHashPolicy[];
+}
+
+/** A query-parameter condition of a chain route (service-router `QueryParam`). */
+export interface ChainQueryMatch {
+  name: string;
+  present?: boolean;
+  exact?: string;
+  regex?: string;
 }
 
 /** A header condition of a chain route (service-router `Header`). */
@@ -58,9 +113,11 @@ export interface ChainHeaderMatch {
 
 /** One route of a compiled discovery chain: a match and where matching requests go, by weight. */
 export interface ChainRouteSnapshot {
-  match: { pathExact?: string; pathPrefix?: string; pathRegex?: string; headers: ChainHeaderMatch[]; methods: string[] };
+  match: { pathExact?: string; pathPrefix?: string; pathRegex?: string; headers: ChainHeaderMatch[]; methods: string[]; queryParams?: ChainQueryMatch[] };
   /** Weights in hundredths of a percent (10000 = all); only non-zero weights. */
-  splits: { clusterName: string; weight: number }[];
+  splits: { clusterName: string; weight: number; requestHeaders?: ChainHeaderMods; responseHeaders?: ChainHeaderMods }[];
+  /** Timeouts, retries, rewrites, hash policies (absent = none). */
+  action?: ChainRouteAction;
 }
 
 /**
