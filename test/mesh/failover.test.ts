@@ -31,10 +31,16 @@ const putConfig = async (entry: Record<string, unknown>): Promise<void> => {
   expect(await h.api('PUT', '/v1/config', entry)).toBe(true);
 };
 
-/** An XdsServer whose answers take `delayMs` (for request timeouts). */
-async function startSlow(id: string, port: number, bootstrap: string, delayMs: number): Promise<{ close(): void }> {
+/** An XdsServer whose answers take `delayMs` (for request timeouts); with `flaky`, every other call fails UNAVAILABLE (for retries). */
+async function startSlow(id: string, port: number, bootstrap: string, delayMs: number, flaky = false): Promise<{ close(): void }> {
   const server = new grpcXds.XdsServer({ [BOOTSTRAP_OPTION]: bootstrap, 'grpc.enable_channelz': 0, drainGraceTimeMs: 100 } as ConstructorParameters<typeof grpcXds.XdsServer>[0]);
+  let calls = 0;
   const answer = (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>): void => {
+    calls++;
+    if (flaky && calls % 2 === 1) {
+      cb({ code: grpc.status.UNAVAILABLE, details: 'flaky: try again' });
+      return;
+    }
     setTimeout(() => cb(null, Buffer.from(id)), delayMs);
   };
   server.addService(whoamiService, { WhoAmI: answer, Admin: answer });
@@ -48,16 +54,18 @@ const slowServers: { close(): void }[] = [];
 
 beforeAll(async () => {
   h = await startMesh({ defaultAllow: true });
-  const names = ['api', 'api-backup', 'billing', 'billing-v2', 'slow'];
+  const names = ['api', 'api-backup', 'billing', 'billing-v2', 'slow', 'flaky'];
   for (const n of names) await putConfig({ Kind: 'service-defaults', Name: n, Protocol: 'grpc' });
   const ids = ['api-1', 'api-backup-1', 'billing-1', 'billing-v2-1'];
-  const ports = await Promise.all([...ids, 'slow-1'].map(() => freePort()));
+  const ports = await Promise.all([...ids, 'slow-1', 'flaky-1'].map(() => freePort()));
   for (const [i, id] of ids.entries()) await registerNative(h, id, id.replace(/-1$/, ''), ports[i]!);
   await registerNative(h, 'slow-1', 'slow', ports[4]!);
+  await registerNative(h, 'flaky-1', 'flaky', ports[5]!);
   await registerNative(h, 'web-1', 'web', 0);
   const started = await Promise.all(ids.map(async (id, i) => startWhoami(id, ports[i]!, await grpcBootstrapFor(h, id, id.replace(/-1$/, '')))));
   servers.push(...started);
   slowServers.push(await startSlow('slow-1', ports[4]!, await grpcBootstrapFor(h, 'slow-1', 'slow'), 800));
+  slowServers.push(await startSlow('flaky-1', ports[5]!, await grpcBootstrapFor(h, 'flaky-1', 'flaky'), 0, true));
   webBootstrap = await grpcBootstrapFor(h, 'web-1', 'web');
 }, 30_000);
 
@@ -127,4 +135,12 @@ it('a RequestTimeout shorter than the handler ends the call with DEADLINE_EXCEED
   const r = await slow.attempt(3000);
   expect(r.ok ? 'answered' : r.code).toBe(grpc.status.DEADLINE_EXCEEDED);
   expect(Date.now() - t0).toBeLessThan(700);
+});
+
+it('a router retry policy on unavailable hides a backend that fails every other call', async () => {
+  const flaky = client('flaky');
+  expect(await untilOnly(flaky, ['error', 'flaky-1'], 5000, 10)).toBe(true);
+  await putConfig({ Kind: 'service-router', Name: 'flaky', Routes: [{ Match: { HTTP: { PathPrefix: '/' } }, Destination: { NumRetries: 2, RetryOn: ['unavailable'] } }] });
+  expect(await untilOnly(flaky, ['flaky-1'], 3000, 20)).toBe(true);
+  expect(await tally(flaky, 100)).toEqual({ 'flaky-1': 100 });
 });
