@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
 import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
 import { buildProxyResources, resourceSetOf } from '../resources/index.ts';
-import { gatherProxySnapshot, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
+import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
 
@@ -45,11 +45,16 @@ interface TrackedProxy {
   idleTimer: NodeJS.Timeout | undefined;
 }
 
+/** Proxies rebuilt between two yields to the event loop. */
+const FLUSH_SLICE = 50;
+
 const NO_DEPS: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
 
 /** Keeps proxies' resources in the cache in step with the store and the CA. */
 export class MeshEngine implements ConfigWatcher {
   private readonly proxies = new Map<string, TrackedProxy>();
+  /** Catalog reads shared by every proxy rebuilt at the same store state. */
+  private readonly shared = new SharedReads();
   private readonly dirty = new Set<string>();
   private readonly building = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -169,6 +174,8 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   private onStoreChange(ev: ChangeEvent): void {
+    this.shared.forgetServices(ev.services);
+    this.shared.forgetServices(ev.connect);
     if (ev.ca) this.onRootsChanged();
     for (const [id, p] of this.proxies) {
       if (this.dependsOn(p.deps ?? NO_DEPS, ev) || p.failed) this.markDirty(id);
@@ -196,7 +203,12 @@ export class MeshEngine implements ConfigWatcher {
   private async flush(): Promise<void> {
     const ids = [...this.dirty].filter((id) => !this.building.has(id));
     for (const id of ids) this.dirty.delete(id);
-    await Promise.all(ids.map((id) => this.rebuild(id)));
+    // In slices, yielding between them: responses for the first proxies go out
+    // while the rest are built, and the server keeps answering meanwhile.
+    for (let i = 0; i < ids.length && !this.closed; i += FLUSH_SLICE) {
+      await Promise.all(ids.slice(i, i + FLUSH_SLICE).map((id) => this.rebuild(id)));
+      if (i + FLUSH_SLICE < ids.length) await new Promise((r) => setImmediate(r));
+    }
     // Proxies marked again while they were building go in the next round.
     if (this.dirty.size > 0 && !this.flushTimer && !this.closed) this.markDirty([...this.dirty][0] as string);
   }
@@ -206,7 +218,7 @@ export class MeshEngine implements ConfigWatcher {
     if (!p || this.closed) return;
     this.building.add(nodeId);
     try {
-      const gathered = await gatherProxySnapshot(this.opts, nodeId, { listeners: [...p.listenerNames.keys()] });
+      const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...p.listenerNames.keys()] });
       p.deps = gathered.deps;
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;

@@ -3,7 +3,7 @@
  * proxy's ProxySnapshot, together with the list of things it depended on (so
  * the engine rebuilds it only when one of them changes). No Envoy types here.
  */
-import { aggregateStatus, serviceHealth, type CatalogStore, type HealthStatus, type ServiceRecord } from '../../catalog/index.ts';
+import { aggregateStatus, serviceHealth, type CatalogStore, type HealthStatus, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
 import { compileIntentions, intentionsFromEntries, type ServiceIntentionsEntry } from '../../policy/index.ts';
 import { gatherUpstreamChain } from './chain.ts';
 import { clusterSni } from './names.ts';
@@ -36,6 +36,47 @@ export interface GatherContext {
   defaultAllow: boolean;
   /** Certificate provider instance name in gRPC bootstraps. */
   grpcCertificateProvider: string;
+  /** Reads shared by every proxy gathered at the same store state (the engine keeps one). */
+  shared?: SharedReads;
+}
+
+/** A mesh instance of a service with its aggregated health, as read from the store. */
+export interface MeshInstance {
+  entry: ServiceHealthEntry;
+  status: HealthStatus;
+}
+
+/**
+ * Catalog reads many proxies need (the instances of a popular upstream, the
+ * registration behind a node id), done once and shared. The owner drops the
+ * services a change touched (`forgetServices`) before proxies are rebuilt.
+ */
+export class SharedReads {
+  private readonly instances = new Map<string, MeshInstance[]>();
+  private byId: { index: number; map: Map<string, ServiceRecord> } | undefined;
+
+  /** The cached mesh instances of a service, computing them on first use. */
+  meshInstances(store: CatalogStore, service: string, read: () => MeshInstance[]): MeshInstance[] {
+    let rows = this.instances.get(service);
+    if (!rows) this.instances.set(service, (rows = read()));
+    return rows;
+  }
+
+  /** The registration with this ID on any node, from an index rebuilt once per store index. */
+  serviceById(store: CatalogStore, id: string): ServiceRecord | undefined {
+    const index = store.currentIndex();
+    if (!this.byId || this.byId.index !== index) {
+      const map = new Map<string, ServiceRecord>();
+      for (const node of store.listNodes()) for (const s of store.listServicesOnNode(node.Node)) if (!map.has(s.ID)) map.set(s.ID, s);
+      this.byId = { index, map };
+    }
+    return this.byId.map.get(id);
+  }
+
+  /** Drops what a change to these services made stale. */
+  forgetServices(names: Iterable<string>): void {
+    for (const n of names) this.instances.delete(n);
+  }
 }
 
 /** What a proxy's snapshot read, so a change to any of them rebuilds it. */
@@ -107,14 +148,12 @@ export function meshEndpoints(
   service: string,
   deps: SnapshotDependencies,
   select: (row: unknown, passing: boolean) => boolean = () => true,
+  shared?: SharedReads,
 ): EndpointSnapshot[] {
   deps.connect.push(service);
   const out: EndpointSnapshot[] = [];
-  for (const e of serviceHealth(store, service, { connect: true })) {
-    const checks = [...e.Checks];
-    const destId = e.Service.Kind === 'connect-proxy' ? e.Service.Proxy?.DestinationServiceID : undefined;
-    if (destId) checks.push(...store.listChecks({ node: e.Service.Node, serviceId: destId }));
-    const status = aggregateStatus(checks);
+  const read = (): MeshInstance[] => readMeshInstances(store, service);
+  for (const { entry: e, status } of shared ? shared.meshInstances(store, service, read) : read()) {
     if (!select(e, status === 'passing')) continue;
     out.push({
       address: e.Service.Address || e.Node.Address,
@@ -124,6 +163,16 @@ export function meshEndpoints(
     });
   }
   return out;
+}
+
+/** The mesh instances of a service with their health (a sidecar's includes the checks of the instance it fronts). */
+function readMeshInstances(store: CatalogStore, service: string): MeshInstance[] {
+  return serviceHealth(store, service, { connect: true }).map((e) => {
+    const checks = [...e.Checks];
+    const destId = e.Service.Kind === 'connect-proxy' ? e.Service.Proxy?.DestinationServiceID : undefined;
+    if (destId) checks.push(...store.listChecks({ node: e.Service.Node, serviceId: destId }));
+    return { entry: e, status: aggregateStatus(checks) };
+  });
 }
 
 function upstreamSnapshot(
@@ -144,7 +193,7 @@ function upstreamSnapshot(
     localBindAddress: local.address,
     localBindPort: local.port,
     connectTimeoutMs: connectTimeoutMs ?? 5000,
-    endpoints: meshEndpoints(ctx.store, destination.service, deps),
+    endpoints: meshEndpoints(ctx.store, destination.service, deps, undefined, ctx.shared),
   };
   // Routers and splitters need L7; a TCP upstream has one cluster whatever the entries say.
   if (!isHttpProtocol(protocol) || destination.datacenter !== ctx.datacenter) return out;
@@ -152,7 +201,7 @@ function upstreamSnapshot(
     ctx.store,
     deps,
     { service: destination.service, datacenter: ctx.datacenter, trustDomain: ctx.identity.trustDomain() },
-    (service, select) => meshEndpoints(ctx.store, service, deps, select),
+    (service, select) => meshEndpoints(ctx.store, service, deps, select, ctx.shared),
   );
   if (!chain.ok) errors.push(chain.error);
   else if (chain.chain) out.chain = chain.chain;
@@ -181,7 +230,7 @@ function authorization(ctx: GatherContext, destination: string, protocol: Protoc
 /** Gathers the snapshot of the proxy whose node.id is `proxyId`. */
 export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, requests: ProxylessRequests = { listeners: [] }): Promise<GatherResult> {
   const deps: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
-  const svc = findServiceById(ctx.store, proxyId);
+  const svc = ctx.shared ? ctx.shared.serviceById(ctx.store, proxyId) : findServiceById(ctx.store, proxyId);
   if (!svc) return { ok: false, reason: `no service registered with ID "${proxyId}" (node.id must be the proxy's service ID)`, deps };
   deps.services.push(svc.Service);
   const node = ctx.store.getNode(svc.Node);
