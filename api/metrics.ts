@@ -34,7 +34,7 @@ export interface MetricsSources {
   /** The resource cache (`SnapshotCache.stats()`). */
   cache?: { stats(): { encodings: number; nodes: number; watches: number } };
   /** The mesh engine (`MeshEngine.stats()`). */
-  engine?: { stats(): { proxies: number; builds: number; pending: number } };
+  engine?: { stats(): { proxies: number; builds: number; pending: number; rejectedBuilds?: number } };
   /** A registry other components add their own families to; exposed alongside these. */
   registry?: MetricsRegistry;
 }
@@ -133,11 +133,16 @@ export function registerServerMetrics(registry: MetricsRegistry, sources: Metric
     const tracked = registry.gauge('switchboard_mesh_proxies', 'Proxies the mesh engine keeps configured.');
     const builds = registry.counter('switchboard_mesh_builds_total', 'Proxy configurations built and published.');
     const pending = registry.gauge('switchboard_mesh_pending_builds', 'Proxies waiting for, or in, a rebuild.');
+    const rejected = registry.counter(
+      'switchboard_mesh_rejected_builds_total',
+      'Proxy configurations not sent because they failed Envoy validation (the proxy keeps its last good one).',
+    );
     registry.addCollector(() => {
       const s = engine.stats();
       tracked.set({}, s.proxies);
       builds.setTotal({}, s.builds);
       pending.set({}, s.pending);
+      rejected.setTotal({}, s.rejectedBuilds ?? 0);
     });
   }
 

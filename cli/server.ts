@@ -190,6 +190,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       defaultIntentionAllow: opts.defaultIntentionPolicy === 'allow',
       acl,
       limits: opts.limits,
+      metrics: { xds, cache: xdsCache, engine },
     });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
     if (tls && opts.tls?.httpsPort !== undefined) {

@@ -62,6 +62,7 @@ export class MeshEngine implements ConfigWatcher {
   private readonly log: Logger;
   private closed = false;
   private builds = 0;
+  private rejectedBuilds = 0;
 
   constructor(private readonly opts: MeshEngineOptions) {
     this.log = opts.logger.child({ component: 'mesh' });
@@ -115,8 +116,8 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   /** Counters for tests and metrics. */
-  stats(): { proxies: number; builds: number; pending: number } {
-    return { proxies: this.proxies.size, builds: this.builds, pending: this.dirty.size + this.building.size };
+  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number } {
+    return { proxies: this.proxies.size, builds: this.builds, pending: this.dirty.size + this.building.size, rejectedBuilds: this.rejectedBuilds };
   }
 
   /** Resolves once no rebuild is pending or running (tests). */
@@ -226,6 +227,7 @@ export class MeshEngine implements ConfigWatcher {
       const set = resourceSetOf(built);
       const checked = validateResourceSet(set);
       if (!checked.ok) {
+        this.rejectedBuilds++;
         const lines = checked.violations.slice(0, 5).map((v) => formatViolation(v, true));
         return this.setProblem(nodeId, p, `generated configuration failed validation, not sent: ${lines.join('; ')}`);
       }
