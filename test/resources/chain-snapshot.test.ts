@@ -5,7 +5,7 @@
  * A real store holds the validated entries; the endpoints of each service are
  * given by the test (their gathering is covered by the mesh tests).
  */
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type CatalogStore } from '../../catalog/index.ts';
 import { validateConfigEntry } from '../../policy/index.ts';
 import { gatherUpstreamChain } from '../../xds/snapshot/chain.ts';
@@ -126,4 +126,24 @@ it('a splitter carries each split\'s header rewrites to its cluster', async () =
     { clusterName: sni('v2.api'), weight: 2500, responseHeaders: { add: [], set: [], remove: ['x-internal'] } },
   ]);
   expect(chain.routes[0]!.action).toBeUndefined();
+});
+
+describe('compiled chains are shared within one store state', () => {
+  it('compiles a service once per store index and recompiles after a write', async () => {
+    const { openSqliteStore } = await import('../../catalog/index.ts');
+    const { compiledChainAt } = await import('../../xds/snapshot/chain.ts');
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      await store.apply([{ op: 'setConfigEntry', kind: 'service-defaults', name: 'api', body: { Kind: 'service-defaults', Name: 'api', Protocol: 'http' } }]);
+      const req = { service: 'api', datacenter: 'dc1', trustDomain: 'td.consul' };
+      const first = compiledChainAt(store, req);
+      expect(compiledChainAt(store, req)).toBe(first);
+      await store.apply([{ op: 'setConfigEntry', kind: 'service-resolver', name: 'api', body: { Kind: 'service-resolver', Name: 'api', ConnectTimeout: '2s' } }]);
+      const second = compiledChainAt(store, req);
+      expect(second).not.toBe(first);
+      expect(second.ok && second.value.Default).toBe(false);
+    } finally {
+      store.close();
+    }
+  });
 });

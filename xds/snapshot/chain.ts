@@ -25,20 +25,38 @@ const CHAIN_KINDS = ['service-router', 'service-splitter', 'service-resolver', '
 /** A chain target's endpoints: the mesh endpoints of its service that pass its subset's filter (and, if asked, only passing ones). */
 export type TargetEndpoints = (service: string, select: (row: unknown, passing: boolean) => boolean) => EndpointSnapshot[];
 
-/** The indexed config entries at the store's current index, shared by every chain compiled at that index. */
-const entrySets = new WeakMap<CatalogStore, { index: number; set: ConfigEntrySet }>();
+type ChainCompilation = ReturnType<typeof compileDiscoveryChain>;
 
-function chainEntrySet(store: CatalogStore): ConfigEntrySet {
+/**
+ * What is derived from the config entries at one store index: the indexed
+ * entry set, and every chain compiled from it. A change is compiled once and
+ * the chain shared by every proxy with that upstream rebuilt for it.
+ */
+const atIndex = new WeakMap<CatalogStore, { index: number; set: ConfigEntrySet; chains: Map<string, ChainCompilation> }>();
+
+function derivedAtIndex(store: CatalogStore): { set: ConfigEntrySet; chains: Map<string, ChainCompilation> } {
   const index = store.currentIndex();
-  const hit = entrySets.get(store);
-  if (hit && hit.index === index) return hit.set;
+  const hit = atIndex.get(store);
+  if (hit && hit.index === index) return hit;
   const entries = store
     .listConfigEntries()
     .filter((r) => (CONFIG_ENTRY_KINDS as readonly string[]).includes(r.Kind))
     .map((r) => r.Body as unknown as ConfigEntry);
-  const set = new ConfigEntrySet(entries);
-  entrySets.set(store, { index, set });
-  return set;
+  const fresh = { index, set: new ConfigEntrySet(entries), chains: new Map<string, ChainCompilation>() };
+  atIndex.set(store, fresh);
+  return fresh;
+}
+
+/** The compiled chain of a service at the store's current index (compiled on first use, then shared). */
+export function compiledChainAt(store: CatalogStore, req: { service: string; datacenter: string; trustDomain: string }): ChainCompilation {
+  const derived = derivedAtIndex(store);
+  const key = `${req.service}\u0000${req.datacenter}\u0000${req.trustDomain}`;
+  let compiled = derived.chains.get(key);
+  if (!compiled) {
+    compiled = compileDiscoveryChain({ service: req.service, datacenter: req.datacenter, entries: derived.set, trustDomain: req.trustDomain });
+    derived.chains.set(key, compiled);
+  }
+  return compiled;
 }
 
 type Split = { target: string; weight: number; requestHeaders?: ChainHeaderMods; responseHeaders?: ChainHeaderMods };
@@ -217,7 +235,7 @@ export function gatherUpstreamChain(
   endpointsOf: TargetEndpoints,
 ): { ok: true; chain: UpstreamChain | undefined } | { ok: false; error: string } {
   deps.configEntries.push(...CHAIN_KINDS.map((k) => `${k}/${req.service}`), 'proxy-defaults/global');
-  const compiled = compileDiscoveryChain({ service: req.service, datacenter: req.datacenter, entries: chainEntrySet(store), trustDomain: req.trustDomain });
+  const compiled = compiledChainAt(store, req);
   if (!compiled.ok) return { ok: false, error: `discovery chain of "${req.service}": ${compiled.errors.join('; ')}` };
   const chain = compiled.value;
   for (const t of Object.values(chain.Targets)) {
