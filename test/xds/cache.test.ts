@@ -63,10 +63,13 @@ describe('SnapshotCache', () => {
     cache.setSnapshot('n2', { [CLUSTER_TYPE]: [shared] });
     expect(cache.stats().encodings).toBe(1);
     const first = cache.getSnapshot('n1')?.get(CLUSTER_TYPE)?.get('web');
-    // An equal but distinct object is encoded, then replaced by the Resource already held.
+    // An equal but distinct object is recognised by its content: not encoded again, the held Resource is reused.
     cache.setSnapshot('n1', { [CLUSTER_TYPE]: [makeCluster('web')] });
     const again = cache.getSnapshot('n1')?.get(CLUSTER_TYPE)?.get('web');
     expect(again).toBe(first);
+    expect(cache.stats().encodings).toBe(1);
+    cache.setSnapshot('n3', { [CLUSTER_TYPE]: [makeCluster('web', { connectTimeoutSeconds: 7 })] });
+    expect(cache.stats().encodings).toBe(2);
     expect(again?.any.value).toBe(cache.getSnapshot('n2')?.get(CLUSTER_TYPE)?.get('web')?.any.value);
   });
 

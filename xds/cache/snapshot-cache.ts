@@ -4,6 +4,7 @@
  * object given to many nodes is encoded once, and equal content found again is
  * replaced by the Resource already held, so every stream sends one Buffer.
  */
+import { createHash } from 'node:crypto';
 import { ADS_PUSH_ORDER, type ResourceTypeUrl } from '../type-urls.ts';
 import { encodeResource, InvalidResourceError, type Resource, type ResourceObject } from './resource.ts';
 import type { CancelWatch, ConfigWatcher, WatchRequest, WatchResponse } from './watch.ts';
@@ -43,15 +44,28 @@ export class SnapshotCache implements ConfigWatcher {
   private readonly byObject = new WeakMap<object, Map<ResourceTypeUrl, Resource>>();
   // Content-addressed: (type, name, version) → the one Resource with those bytes.
   private readonly interned = new Map<string, WeakRef<Resource>>();
+  // The same, keyed by a digest of the object's JSON text: equal content is not encoded again.
+  private readonly byContent = new Map<string, WeakRef<Resource>>();
   private encodings = 0;
 
-  /** Encodes a resource object (once per object identity) or returns the shared Resource with equal content; throws InvalidResourceError. */
+  /**
+   * Encodes a resource object, or returns the shared Resource with equal
+   * content; throws InvalidResourceError. Proxies built from the same state
+   * carry equal but separate objects (one endpoint set for every proxy with
+   * that upstream), so content is recognised by its JSON text before any
+   * encoding: each distinct resource is encoded once.
+   */
   encode(typeUrl: ResourceTypeUrl, obj: ResourceObject): Resource {
     const memo = this.byObject.get(obj)?.get(typeUrl);
     if (memo) return memo;
-    this.encodings++;
-    const fresh = encodeResource(typeUrl, obj);
-    const resource = this.intern(fresh);
+    const contentKey = contentKeyOf(typeUrl, obj);
+    let resource = contentKey === undefined ? undefined : this.byContent.get(contentKey)?.deref();
+    if (!resource) {
+      this.encodings++;
+      resource = this.intern(encodeResource(typeUrl, obj));
+      if (contentKey !== undefined) this.byContent.set(contentKey, new WeakRef(resource));
+      if (this.byContent.size > 4096 && this.byContent.size % 1024 === 0) this.sweep();
+    }
     let perType = this.byObject.get(obj);
     if (!perType) this.byObject.set(obj, (perType = new Map()));
     perType.set(typeUrl, resource);
@@ -167,6 +181,20 @@ export class SnapshotCache implements ConfigWatcher {
 
   private sweep(): void {
     for (const [key, ref] of this.interned) if (!ref.deref()) this.interned.delete(key);
+    for (const [key, ref] of this.byContent) if (!ref.deref()) this.byContent.delete(key);
+  }
+}
+
+/**
+ * A digest of a resource object's JSON text, as a lookup key (a digest, so
+ * the keys of many distinct resources stay small); undefined when the object
+ * has no JSON form (a bigint, say).
+ */
+function contentKeyOf(typeUrl: string, obj: ResourceObject): string | undefined {
+  try {
+    return createHash('sha256').update(typeUrl).update('\0').update(JSON.stringify(obj)).digest('base64url');
+  } catch {
+    return undefined;
   }
 }
 
