@@ -129,7 +129,7 @@ it('a splitter carries each split\'s header rewrites to its cluster', async () =
 });
 
 describe('compiled chains are shared within one store state', () => {
-  it('compiles a service once per store index and recompiles after a write', async () => {
+  it('compiles a service once per config change and recompiles after a config write only', async () => {
     const { openSqliteStore } = await import('../../catalog/index.ts');
     const { compiledChainAt } = await import('../../xds/snapshot/chain.ts');
     const store = openSqliteStore({ path: ':memory:' });
@@ -137,6 +137,9 @@ describe('compiled chains are shared within one store state', () => {
       await store.apply([{ op: 'setConfigEntry', kind: 'service-defaults', name: 'api', body: { Kind: 'service-defaults', Name: 'api', Protocol: 'http' } }]);
       const req = { service: 'api', datacenter: 'dc1', trustDomain: 'td.consul' };
       const first = compiledChainAt(store, req);
+      expect(compiledChainAt(store, req)).toBe(first);
+      // A catalog write is no config change: the compiled chain stays.
+      await store.apply([{ op: 'upsertNode', node: { Node: 'n1', Address: '10.0.0.1', Datacenter: 'dc1' } }]);
       expect(compiledChainAt(store, req)).toBe(first);
       await store.apply([{ op: 'setConfigEntry', kind: 'service-resolver', name: 'api', body: { Kind: 'service-resolver', Name: 'api', ConnectTimeout: '2s' } }]);
       const second = compiledChainAt(store, req);

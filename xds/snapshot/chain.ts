@@ -12,7 +12,7 @@
  * balancers and hash policies. Failover to other datacenters is not done
  * (their endpoints are not in this catalog).
  */
-import { tryParseDuration, type CatalogStore } from '../../catalog/index.ts';
+import { topic, tryParseDuration, type CatalogStore } from '../../catalog/index.ts';
 import { compileFilter } from '../../catalog/filter/index.ts';
 import { compileDiscoveryChain, CONFIG_ENTRY_KINDS, ConfigEntrySet, type CompiledDiscoveryChain, type ConfigEntry, type DiscoveryTarget } from '../../policy/index.ts';
 import type { SnapshotDependencies } from './gather.ts';
@@ -28,14 +28,15 @@ export type TargetEndpoints = (service: string, select: (row: unknown, passing: 
 type ChainCompilation = ReturnType<typeof compileDiscoveryChain>;
 
 /**
- * What is derived from the config entries at one store index: the indexed
- * entry set, and every chain compiled from it. A change is compiled once and
- * the chain shared by every proxy with that upstream rebuilt for it.
+ * What is derived from the config entries as of their last change: the
+ * indexed entry set, and every chain compiled from it. A change is compiled
+ * once and the chain shared by every proxy with that upstream rebuilt for it;
+ * catalog writes (registrations, health) do not make it stale.
  */
 const atIndex = new WeakMap<CatalogStore, { index: number; set: ConfigEntrySet; chains: Map<string, ChainCompilation> }>();
 
 function derivedAtIndex(store: CatalogStore): { set: ConfigEntrySet; chains: Map<string, ChainCompilation> } {
-  const index = store.currentIndex();
+  const index = store.topicIndex([topic.table('config')]);
   const hit = atIndex.get(store);
   if (hit && hit.index === index) return hit;
   const entries = store

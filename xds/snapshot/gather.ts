@@ -3,7 +3,7 @@
  * proxy's ProxySnapshot, together with the list of things it depended on (so
  * the engine rebuilds it only when one of them changes). No Envoy types here.
  */
-import { aggregateStatus, serviceHealth, type CatalogStore, type HealthStatus, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
+import { aggregateStatus, serviceHealth, topic, type CatalogStore, type HealthStatus, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
 import { compileIntentions, intentionsFromEntries, type ServiceIntentionsEntry } from '../../policy/index.ts';
 import { gatherUpstreamChain } from './chain.ts';
 import { clusterSni } from './names.ts';
@@ -62,9 +62,12 @@ export class SharedReads {
     return rows;
   }
 
-  /** The registration with this ID on any node, from an index rebuilt once per store index. */
+  /**
+   * The registration with this ID on any node, from an index rebuilt only when
+   * a service was registered, changed or removed (health changes leave it be).
+   */
   serviceById(store: CatalogStore, id: string): ServiceRecord | undefined {
-    const index = store.currentIndex();
+    const index = store.topicIndex([topic.table('services')]);
     if (!this.byId || this.byId.index !== index) {
       const map = new Map<string, ServiceRecord>();
       for (const node of store.listNodes()) for (const s of store.listServicesOnNode(node.Node)) if (!map.has(s.ID)) map.set(s.ID, s);
