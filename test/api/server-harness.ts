@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../cli/logger.ts';
-import { defaultServerOptions, startServer, type RunningServer } from '../../cli/server.ts';
+import type { Logger } from 'pino';
+import { defaultServerOptions, startServer, type RunningServer, type ServerOptions } from '../../cli/server.ts';
 
 export interface TestServer {
   server: RunningServer;
@@ -38,4 +39,9 @@ export async function startTestServer(): Promise<TestServer> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Options of a quiet in-process server: ACLs off, the store in memory (under `dataDir`), free ports, no DNS. */
+export function quietServerOptions(dataDir: string, logger: Logger = silentLogger()): ServerOptions {
+  return { ...defaultServerOptions(logger), acl: { enabled: false }, dataDir, inMemory: true, httpPort: 0, grpcPort: 0, dnsPort: -1 };
 }

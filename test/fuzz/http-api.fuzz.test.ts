@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, defaultServerOptions, type RunningServer } from '../../cli/server.ts';
-import { silentLogger } from '../../cli/logger.ts';
+import { startServer, type RunningServer } from '../../cli/server.ts';
+import { quietServerOptions } from '../api/server-harness.ts';
 import { knownRoutes } from '../../api/limits.ts';
 import { Rng } from './rng.ts';
 
@@ -26,13 +26,7 @@ let port: number;
 
 beforeAll(async () => {
   server = await startServer({
-    ...defaultServerOptions(silentLogger()),
-    acl: { enabled: false },
-    dataDir: dir,
-    inMemory: true,
-    httpPort: 0,
-    grpcPort: 0,
-    dnsPort: -1,
+    ...quietServerOptions(dir),
     nodeName: 'fuzz-agent',
     limits: { bodyLimit: 64 * 1024, maxJsonDepth: 32 },
   });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import * as grpc from '@grpc/grpc-js';
-import { startServer, defaultServerOptions, type RunningServer } from '../../cli/server.ts';
+import { startServer, type RunningServer } from '../../cli/server.ts';
+import { quietServerOptions } from '../api/server-harness.ts';
 import { CLUSTER_TYPE } from '../../xds/index.ts';
 import { AdsTestClient, makeNode } from '../xds/ads-client.ts';
 import { makeCluster } from '../xds/fixtures.ts';
@@ -30,13 +31,7 @@ let port: number;
 
 beforeAll(async () => {
   server = await startServer({
-    ...defaultServerOptions(pino({ level: 'info' }, sink)),
-    acl: { enabled: false },
-    dataDir: dir,
-    inMemory: true,
-    httpPort: 0,
-    grpcPort: 0,
-    dnsPort: -1,
+    ...quietServerOptions(dir, pino({ level: 'info' }, sink)),
     limits: { bodyLimit: 4096, maxJsonDepth: 8, maxHeaderSize: 2048, maxParkedQueriesPerClient: 2, maxResourceNamesPerRequest: 5, maxStreamsPerClient: 2 },
   });
   port = Number(server.httpAddress.split(':').pop());

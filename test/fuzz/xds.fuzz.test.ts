@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { startServer, defaultServerOptions, type RunningServer } from '../../cli/server.ts';
-import { silentLogger } from '../../cli/logger.ts';
+import { startServer, type RunningServer } from '../../cli/server.ts';
+import { quietServerOptions } from '../api/server-harness.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 import { AdsTestClient, makeNode } from '../xds/ads-client.ts';
 import { makeCluster } from '../xds/fixtures.ts';
@@ -27,13 +27,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   server = await startServer({
-    ...defaultServerOptions(silentLogger()),
-    acl: { enabled: false },
-    dataDir: dir,
-    inMemory: true,
-    httpPort: 0,
-    grpcPort: 0,
-    dnsPort: -1,
+    ...quietServerOptions(dir),
     limits: { maxResourceNamesPerRequest: 500, maxStreamsPerClient: 64 },
   });
   server.xdsCache.setSnapshot('good-sidecar', { [CLUSTER_TYPE]: [makeCluster('web')] });

@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, defaultServerOptions, type RunningServer } from '../../cli/server.ts';
-import { silentLogger } from '../../cli/logger.ts';
+import { startServer, type RunningServer } from '../../cli/server.ts';
+import { quietServerOptions } from '../api/server-harness.ts';
 import { runCli } from '../cli/config-dir.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -18,13 +18,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   server = await startServer({
-    ...defaultServerOptions(silentLogger()),
-    acl: { enabled: false },
-    dataDir: dir,
-    inMemory: true,
-    httpPort: 0,
-    grpcPort: 0,
-    dnsPort: -1,
+    ...quietServerOptions(dir),
     tls: { grpc: true },
   });
   const put = async (path: string, body: unknown): Promise<void> => {

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import Consul from 'consul';
-import { startServer, defaultServerOptions, type RunningServer, type ServerOptions } from '../../cli/server.ts';
-import { silentLogger } from '../../cli/logger.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../cli/server.ts';
+import { quietServerOptions } from '../api/server-harness.ts';
 import { adsServiceDefinition, CLUSTER_TYPE } from '../../xds/index.ts';
 import { AdsTestStream, makeNode, type SotwResponse } from '../xds/ads-client.ts';
 import type { DiscoveryRequest } from '../../xds/generated/envoy/service/discovery/v3/DiscoveryRequest.ts';
@@ -25,13 +25,7 @@ async function start(tls: ServerOptions['tls']): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-tls-'));
   dirs.push(dir);
   return startServer({
-    ...defaultServerOptions(silentLogger()),
-    acl: { enabled: false },
-    dataDir: dir,
-    inMemory: true,
-    httpPort: 0,
-    grpcPort: 0,
-    dnsPort: -1,
+    ...quietServerOptions(dir),
     tls,
   });
 }
