@@ -130,11 +130,10 @@ it('a RequestTimeout shorter than the handler ends the call with DEADLINE_EXCEED
     last = await slow.attempt(3000);
   } while (last.ok && Date.now() < end);
   expect(last.ok ? 'answered' : last.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-  // The deadline is the route's 200 ms, not the caller's 3 s.
-  const t0 = Date.now();
+  // The handler answers at 800 ms, well inside the caller's 3 s deadline, so
+  // DEADLINE_EXCEEDED can only come from the route's 200 ms: no clock needed.
   const r = await slow.attempt(3000);
   expect(r.ok ? 'answered' : r.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-  expect(Date.now() - t0).toBeLessThan(700);
 });
 
 it('a router retry policy on unavailable hides a backend that fails every other call', async () => {
