@@ -11,8 +11,8 @@ import { InMemoryCAStateStore, LeafManager, openCertificateAuthority, type Certi
 import { openSqliteStore, planServiceRegistration, registerAgentNode, type CatalogStore } from '../../catalog/index.ts';
 import { validateConfigEntry, validateServiceIntentions, ConfigEntrySet, type ConfigEntry } from '../../policy/index.ts';
 import { caIdentitySource } from '../../xds/engine/index.ts';
-import { buildProxyResources, resourceSetOf } from '../../xds/resources/index.ts';
-import { gatherProxySnapshot, type GatherContext } from '../../xds/snapshot/gather.ts';
+import { buildProxyResources, resourceSetOf, SharedBuilds } from '../../xds/resources/index.ts';
+import { gatherProxySnapshot, SharedReads, type GatherContext } from '../../xds/snapshot/gather.ts';
 import { formatViolation, validateResourceSet } from '../../xds/validate/index.ts';
 import { Dice, randomMesh, seededRandom, type RandomMesh } from './random-mesh.ts';
 
@@ -92,6 +92,7 @@ describe('random meshes', () => {
   it(`every proxy's resources pass validation and build deterministically (${RUNS} catalogs from seed ${FIRST_SEED})`, async () => {
     let proxies = 0;
     let resources = 0;
+    let sharedHits = 0;
     for (let run = 0; run < RUNS; run++) {
       const seed = FIRST_SEED + run;
       const d = new Dice(seededRandom(seed));
@@ -111,6 +112,9 @@ describe('random meshes', () => {
           defaultAllow: mesh.defaultAllow,
           grpcCertificateProvider: 'switchboard',
         };
+        // The engine's way: reads shared by every proxy of this store state, resources built once per distinct input.
+        const sharedCtx: GatherContext = { ...ctx, shared: new SharedReads() };
+        const memo = new SharedBuilds();
         for (const p of proxiesOf(store, mesh, d)) {
           const where = `seed ${seed}, proxy ${p.id}`;
           const gathered = await gatherProxySnapshot(ctx, p.id, { listeners: p.listeners });
@@ -130,9 +134,16 @@ describe('random meshes', () => {
           if (JSON.stringify(buildProxyResources(gathered.snapshot)) !== first || JSON.stringify(buildProxyResources(again.snapshot)) !== first) {
             expect.fail(`${where}: building twice gave different output ${replay}`);
           }
+          // Sharing changes nothing: the shared gather and the memoized build give the same resources.
+          const viaShared = await gatherProxySnapshot(sharedCtx, p.id, { listeners: p.listeners });
+          if (!viaShared.ok) throw new Error(`${where}: shared gather failed ${replay}`);
+          if (JSON.stringify(buildProxyResources(viaShared.snapshot, memo)) !== first) {
+            expect.fail(`${where}: the memoized build differs from the plain one ${replay}`);
+          }
           proxies++;
           resources += built.listeners.length + built.clusters.length + built.routes.length + built.endpoints.length + built.secrets.length;
         }
+        sharedHits += memo.stats().hits;
       } finally {
         store.close();
       }
@@ -140,6 +151,8 @@ describe('random meshes', () => {
     // The generator must actually produce proxies of both flavours, or the property says nothing.
     expect(proxies).toBeGreaterThan(RUNS);
     expect(resources).toBeGreaterThan(proxies * 3);
+    // And resources were in fact shared between proxies, or the memo comparison says nothing.
+    expect(sharedHits).toBeGreaterThan(proxies);
     console.log(`random meshes: ${RUNS} catalogs, ${proxies} proxies, ${resources} resources validated (seeds ${FIRST_SEED}..${FIRST_SEED + RUNS - 1})`);
   });
 });

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
 import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
-import { buildProxyResources, resourceSetOf } from '../resources/index.ts';
+import { buildProxyResources, resourceSetOf, SharedBuilds } from '../resources/index.ts';
 import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
@@ -36,12 +36,13 @@ interface TrackedProxy {
   watches: number;
   /** Listener names asked for by name (proxyless gRPC). */
   listenerNames: Map<string, number>;
-  deps: SnapshotDependencies | undefined;
   /** The service whose leaf this proxy carries. */
   identityService: string | undefined;
   problem: ProxyProblem | undefined;
   /** The last build failed: its dependencies may be incomplete (an unknown node id names nothing), so any change retries it. */
   failed: boolean;
+  /** The keys under which it is indexed in `dependents` (see depKeys). */
+  indexed: string[];
   idleTimer: NodeJS.Timeout | undefined;
 }
 
@@ -55,6 +56,12 @@ export class MeshEngine implements ConfigWatcher {
   private readonly proxies = new Map<string, TrackedProxy>();
   /** Catalog reads shared by every proxy rebuilt at the same store state. */
   private readonly shared = new SharedReads();
+  /** Resources built once and shared by every proxy with the same inputs. */
+  private readonly memo = new SharedBuilds();
+  /** Dependency key → the proxies whose last snapshot read it, so a change finds its proxies without a scan. */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Proxies whose last build failed: any change retries them. */
+  private readonly failedIds = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly building = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -116,8 +123,16 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   /** Counters for tests and metrics. */
-  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number } {
-    return { proxies: this.proxies.size, builds: this.builds, pending: this.dirty.size + this.building.size, rejectedBuilds: this.rejectedBuilds };
+  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number; sharedResourceHits: number; resourcesBuilt: number } {
+    const memo = this.memo.stats();
+    return {
+      proxies: this.proxies.size,
+      builds: this.builds,
+      pending: this.dirty.size + this.building.size,
+      rejectedBuilds: this.rejectedBuilds,
+      sharedResourceHits: memo.hits,
+      resourcesBuilt: memo.misses,
+    };
   }
 
   /** Resolves once no rebuild is pending or running (tests). */
@@ -138,7 +153,7 @@ export class MeshEngine implements ConfigWatcher {
   private track(nodeId: string): TrackedProxy {
     let p = this.proxies.get(nodeId);
     if (!p) {
-      p = { watches: 0, listenerNames: new Map(), deps: undefined, identityService: undefined, problem: undefined, failed: false, idleTimer: undefined };
+      p = { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, indexed: [], idleTimer: undefined };
       this.proxies.set(nodeId, p);
     }
     if (p.idleTimer) {
@@ -171,6 +186,8 @@ export class MeshEngine implements ConfigWatcher {
     if (!p || p.watches > 0) return;
     this.proxies.delete(nodeId);
     this.dirty.delete(nodeId);
+    this.failedIds.delete(nodeId);
+    this.reindex(nodeId, p, NO_DEPS);
     this.opts.cache.clearSnapshot(nodeId);
   }
 
@@ -178,16 +195,38 @@ export class MeshEngine implements ConfigWatcher {
     this.shared.forgetServices(ev.services);
     this.shared.forgetServices(ev.connect);
     if (ev.ca) this.onRootsChanged();
-    for (const [id, p] of this.proxies) {
-      if (this.dependsOn(p.deps ?? NO_DEPS, ev) || p.failed) this.markDirty(id);
+    const mark = (key: string): void => {
+      const ids = this.dependents.get(key);
+      if (ids) for (const id of ids) this.markDirty(id);
+    };
+    for (const s of ev.services) {
+      mark(`s:${s}`);
+      // A sidecar's endpoint health includes its destination's own checks, which change under `services`.
+      mark(`c:${s}`);
     }
+    for (const s of ev.connect) mark(`c:${s}`);
+    for (const k of ev.configEntries) mark(`e:${k}`);
+    for (const id of this.failedIds) this.markDirty(id);
   }
 
-  private dependsOn(deps: SnapshotDependencies, ev: ChangeEvent): boolean {
-    if (deps.services.some((s) => ev.services.has(s))) return true;
-    // A sidecar's endpoint health includes its destination's own checks, which change under `services`.
-    if (deps.connect.some((s) => ev.connect.has(s) || ev.services.has(s))) return true;
-    return deps.configEntries.some((k) => ev.configEntries.has(k));
+  /** Points the dependency index at a proxy's new dependencies. */
+  private reindex(nodeId: string, p: TrackedProxy, deps: SnapshotDependencies): void {
+    const keys = [...new Set([...deps.services.map((s) => `s:${s}`), ...deps.connect.map((s) => `c:${s}`), ...deps.configEntries.map((k) => `e:${k}`)])];
+    const next = new Set(keys);
+    for (const key of p.indexed) {
+      if (next.has(key)) continue;
+      const ids = this.dependents.get(key);
+      ids?.delete(nodeId);
+      if (ids && ids.size === 0) this.dependents.delete(key);
+    }
+    const before = new Set(p.indexed);
+    for (const key of keys) {
+      if (before.has(key)) continue;
+      let ids = this.dependents.get(key);
+      if (!ids) this.dependents.set(key, (ids = new Set()));
+      ids.add(nodeId);
+    }
+    p.indexed = keys;
   }
 
   private markDirty(nodeId: string): void {
@@ -220,10 +259,11 @@ export class MeshEngine implements ConfigWatcher {
     this.building.add(nodeId);
     try {
       const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...p.listenerNames.keys()] });
-      p.deps = gathered.deps;
+      if (!this.proxies.has(nodeId)) return;
+      this.reindex(nodeId, p, gathered.deps);
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;
-      const built = buildProxyResources(gathered.snapshot);
+      const built = buildProxyResources(gathered.snapshot, this.memo);
       const set = resourceSetOf(built);
       const checked = validateResourceSet(set);
       if (!checked.ok) {
@@ -240,6 +280,7 @@ export class MeshEngine implements ConfigWatcher {
       });
       this.builds++;
       p.failed = false;
+      this.failedIds.delete(nodeId);
       // Published; what it asked for and cannot have is still worth showing.
       if (gathered.notes.length > 0) return this.setProblem(nodeId, p, gathered.notes.join('; '), false);
       if (p.problem) this.log.info({ nodeId }, 'proxy configuration recovered');
@@ -253,6 +294,8 @@ export class MeshEngine implements ConfigWatcher {
 
   private setProblem(nodeId: string, p: TrackedProxy, message: string, failed = true): void {
     p.failed = failed;
+    if (failed) this.failedIds.add(nodeId);
+    else this.failedIds.delete(nodeId);
     if (p.problem?.message !== message) {
       this.log.warn({ nodeId, problem: message }, failed ? 'proxy gets no new configuration' : 'proxy asked for something it cannot have');
       p.problem = { nodeId, message, since: new Date().toISOString() };

@@ -1,6 +1,6 @@
 /** Clusters: the sidecar's `local_app`, and one EDS cluster per upstream named by its SNI. */
 import { clusterSni, LOCAL_APP_CLUSTER } from '../snapshot/names.ts';
-import { assertNever, type ChainLoadBalancer, type ConnectProxySnapshot, type Protocol, type ProxySnapshot, type ServiceIdentity, type UpstreamSnapshot } from '../snapshot/types.ts';
+import { assertNever, type ChainLoadBalancer, type Protocol, type ProxySnapshot, type ServiceIdentity, type UpstreamSnapshot } from '../snapshot/types.ts';
 import {
   adsConfigSource,
   uniqueByName,
@@ -13,6 +13,7 @@ import {
 } from './common.ts';
 import { envoyUpstreamTls, grpcUpstreamTls } from './tls.ts';
 import { lbPolicyFields, type Flavour } from './route-actions.ts';
+import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
 
 /** Default connect timeout for the local app, as Consul's sidecars use. */
 const LOCAL_APP_CONNECT_TIMEOUT_MS = 5000;
@@ -29,7 +30,7 @@ function http2Options(protocol: Protocol): EnvoyMessage {
   };
 }
 
-function localAppCluster(s: ConnectProxySnapshot): BuiltResource {
+function localAppCluster(address: string, port: number, protocol: Protocol): BuiltResource {
   return {
     name: LOCAL_APP_CLUSTER,
     resource: {
@@ -38,9 +39,9 @@ function localAppCluster(s: ConnectProxySnapshot): BuiltResource {
       connect_timeout: durationMs(LOCAL_APP_CONNECT_TIMEOUT_MS),
       load_assignment: {
         cluster_name: LOCAL_APP_CLUSTER,
-        endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(s.inbound.localAppAddress, s.inbound.localAppPort) } }] }],
+        endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(address, port) } }] }],
       },
-      ...http2Options(s.inbound.protocol),
+      ...http2Options(protocol),
     },
   };
 }
@@ -84,23 +85,34 @@ function edsCluster(t: UpstreamTarget, flavour: Flavour, transportSocket: EnvoyM
   };
 }
 
-/** Every cluster of a proxy, sorted by name. */
-export function buildClusters(s: ProxySnapshot): BuiltResource[] {
+/** Every cluster of a proxy, sorted by name. Each is shared by every proxy with the same inputs (see memo.ts). */
+export function buildClusters(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): BuiltResource[] {
   const td = s.tls.trustDomain;
   switch (s.kind) {
-    case 'connect-proxy':
+    case 'connect-proxy': {
+      const service = s.identity.service;
+      const { localAppAddress, localAppPort, protocol } = s.inbound;
       return uniqueByName([
-        localAppCluster(s),
+        memo.byKey(memoKey('local-app', localAppAddress, localAppPort, protocol), () => localAppCluster(localAppAddress, localAppPort, protocol)),
         ...s.upstreams.flatMap((u) =>
-          upstreamTargets(td, u).map((t) => edsCluster(t, 'envoy', envoyUpstreamTls(s.identity.service, t.name, td, t.destination, t.alsoAccept), http2Options(u.protocol))),
+          upstreamTargets(td, u).map((t) =>
+            memo.byKey(memoKey('cluster-envoy', service, td, u.protocol, t), () =>
+              edsCluster(t, 'envoy', envoyUpstreamTls(service, t.name, td, t.destination, t.alsoAccept), http2Options(u.protocol)),
+            ),
+          ),
         ),
       ]);
-    case 'grpc-proxyless':
+    }
+    case 'grpc-proxyless': {
+      const instance = s.certificateProviderInstance;
       return uniqueByName(
         s.upstreams.flatMap((u) =>
-          upstreamTargets(td, u).map((t) => edsCluster(t, 'grpc', grpcUpstreamTls(s.certificateProviderInstance, td, t.destination, t.alsoAccept), {})),
+          upstreamTargets(td, u).map((t) =>
+            memo.byKey(memoKey('cluster-grpc', instance, td, t), () => edsCluster(t, 'grpc', grpcUpstreamTls(instance, td, t.destination, t.alsoAccept), {})),
+          ),
         ),
       );
+    }
     default:
       return assertNever(s);
   }

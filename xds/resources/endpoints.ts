@@ -6,6 +6,7 @@
 import { clusterSni } from '../snapshot/names.ts';
 import type { ChainFailoverSnapshot, EndpointSnapshot, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
 import { socketAddress, uniqueByName, type BuiltResource, type EnvoyMessage } from './common.ts';
+import { NO_MEMO, type BuildMemo } from './memo.ts';
 
 function byAddress(a: EndpointSnapshot, b: EndpointSnapshot): number {
   return a.address < b.address ? -1 : a.address > b.address ? 1 : a.port - b.port;
@@ -80,13 +81,20 @@ export function failoverAssignment(clusterName: string, primary: readonly Endpoi
   };
 }
 
+/** An assignment built once per endpoint list (shared by identity when the gatherer shares the list). */
+function sharedAssignment(memo: BuildMemo, clusterName: string, endpoints: readonly EndpointSnapshot[]): BuiltResource {
+  return memo.byIdentity(endpoints, clusterName, () => loadAssignment(clusterName, endpoints));
+}
+
 /** The assignments of an upstream: one per chain target, or its destination's one. */
-function upstreamAssignments(trustDomain: string, u: UpstreamSnapshot): BuiltResource[] {
-  if (u.chain) return u.chain.targets.map((t) => (t.failover ? failoverAssignment(t.clusterName, t.endpoints, t.failover) : loadAssignment(t.clusterName, t.endpoints)));
-  return [loadAssignment(clusterSni(trustDomain, u.destination), u.endpoints)];
+function upstreamAssignments(trustDomain: string, u: UpstreamSnapshot, memo: BuildMemo): BuiltResource[] {
+  if (u.chain) {
+    return u.chain.targets.map((t) => (t.failover ? failoverAssignment(t.clusterName, t.endpoints, t.failover) : sharedAssignment(memo, t.clusterName, t.endpoints)));
+  }
+  return [sharedAssignment(memo, clusterSni(trustDomain, u.destination), u.endpoints)];
 }
 
 /** Every endpoint assignment of a proxy, sorted by cluster name, one per cluster. Both flavours use the same shape. */
-export function buildEndpoints(s: ProxySnapshot): BuiltResource[] {
-  return uniqueByName(s.upstreams.flatMap((u) => upstreamAssignments(s.tls.trustDomain, u)));
+export function buildEndpoints(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): BuiltResource[] {
+  return uniqueByName(s.upstreams.flatMap((u) => upstreamAssignments(s.tls.trustDomain, u, memo)));
 }

@@ -9,6 +9,8 @@ import type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 
 export type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 export { loadAssignment } from './endpoints.ts';
+export { NO_MEMO, SharedBuilds, type BuildMemo } from './memo.ts';
+import { NO_MEMO, type BuildMemo } from './memo.ts';
 
 /** All resources of one proxy. */
 export interface ProxyResources {
@@ -41,14 +43,18 @@ export function resourceSetOf(built: ProxyResources): ResourceSet {
   };
 }
 
-/** Builds every resource of a proxy from its snapshot. No I/O, no clock: same input, same output. */
-export function buildProxyResources(s: ProxySnapshot): ProxyResources {
+/**
+ * Builds every resource of a proxy from its snapshot. No I/O, no clock: same
+ * input, same output. With a memo, resources equal to ones built for another
+ * proxy (or an earlier build) are that same object, built once.
+ */
+export function buildProxyResources(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): ProxyResources {
   return {
-    listeners: buildListeners(s),
-    clusters: buildClusters(s),
-    routes: buildRoutes(s),
-    endpoints: buildEndpoints(s),
-    secrets: buildSecrets(s),
+    listeners: buildListeners(s, memo),
+    clusters: buildClusters(s, memo),
+    routes: buildRoutes(s, memo),
+    endpoints: buildEndpoints(s, memo),
+    secrets: buildSecrets(s, memo),
     diagnostics: [],
   };
 }

@@ -9,8 +9,6 @@ import {
 import {
   assertNever,
   isHttpProtocol,
-  type ConnectProxySnapshot,
-  type GrpcProxylessSnapshot,
   type InboundSnapshot,
   type ProxySnapshot,
   type UpstreamSnapshot,
@@ -29,6 +27,7 @@ import {
 } from './common.ts';
 import { allowsEverything, httpRbacFilter, networkRbacFilter } from './rbac.ts';
 import { envoyDownstreamTls, grpcDownstreamTls } from './tls.ts';
+import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
 
 function hcmFilter(body: EnvoyMessage): EnvoyMessage {
   return { name: 'envoy.filters.network.http_connection_manager', typed_config: typed(HCM_TYPE, body) };
@@ -46,8 +45,7 @@ function rdsHcm(prefix: string, routeName: string): EnvoyMessage {
   };
 }
 
-function sidecarPublicListener(s: ConnectProxySnapshot): BuiltResource {
-  const inbound = s.inbound;
+function sidecarPublicListener(service: string, inbound: InboundSnapshot): BuiltResource {
   const name = publicListenerName(inbound.address, inbound.port);
   const prefix = 'public_listener';
   const filters = isHttpProtocol(inbound.protocol)
@@ -71,15 +69,15 @@ function sidecarPublicListener(s: ConnectProxySnapshot): BuiltResource {
       name,
       address: socketAddress(inbound.address, inbound.port),
       traffic_direction: 'INBOUND',
-      filter_chains: [{ transport_socket: envoyDownstreamTls(s.identity.service), filters }],
+      filter_chains: [{ transport_socket: envoyDownstreamTls(service), filters }],
     },
   };
 }
 
-function sidecarUpstreamListener(s: ConnectProxySnapshot, u: UpstreamSnapshot): BuiltResource {
+function sidecarUpstreamListener(trustDomain: string, u: UpstreamSnapshot): BuiltResource {
   const name = upstreamListenerName(u.id, u.localBindAddress, u.localBindPort);
   const prefix = `upstream.${u.id}`;
-  const cluster = clusterSni(s.tls.trustDomain, u.destination);
+  const cluster = clusterSni(trustDomain, u.destination);
   const filter = isHttpProtocol(u.protocol) ? hcmFilter(rdsHcm(statPrefix(prefix), u.id)) : tcpProxyFilter(statPrefix(prefix), cluster);
   return {
     name,
@@ -93,10 +91,10 @@ function sidecarUpstreamListener(s: ConnectProxySnapshot, u: UpstreamSnapshot): 
 }
 
 /** The API listener a gRPC client resolves `xds:///<upstream-id>` through. */
-function grpcApiListener(u: UpstreamSnapshot): BuiltResource {
+function grpcApiListener(id: string): BuiltResource {
   return {
-    name: u.id,
-    resource: { name: u.id, api_listener: { api_listener: typed(HCM_TYPE, rdsHcm(statPrefix(u.id), u.id)) } },
+    name: id,
+    resource: { name: id, api_listener: { api_listener: typed(HCM_TYPE, rdsHcm(statPrefix(id), id)) } },
   };
 }
 
@@ -106,7 +104,7 @@ function grpcApiListener(u: UpstreamSnapshot): BuiltResource {
  * non-forwarding one, as gRPC servers require. RBAC is left out when it would
  * allow everything, so services without GRPC_XDS_EXPERIMENTAL_RBAC still work.
  */
-function grpcServerListener(s: GrpcProxylessSnapshot, inbound: InboundSnapshot): BuiltResource {
+function grpcServerListener(instance: string, inbound: InboundSnapshot): BuiltResource {
   const name = grpcServerListenerName(inbound.address, inbound.port);
   const httpFilters = allowsEverything(inbound.authorization)
     ? [routerFilter()]
@@ -118,7 +116,7 @@ function grpcServerListener(s: GrpcProxylessSnapshot, inbound: InboundSnapshot):
       address: socketAddress(inbound.address, inbound.port),
       filter_chains: [
         {
-          transport_socket: grpcDownstreamTls(s.certificateProviderInstance),
+          transport_socket: grpcDownstreamTls(instance),
           filters: [
             hcmFilter({
               stat_prefix: 'inbound',
@@ -137,14 +135,30 @@ function grpcServerListener(s: GrpcProxylessSnapshot, inbound: InboundSnapshot):
   };
 }
 
-/** Every listener of a proxy, sorted by name. */
-export function buildListeners(s: ProxySnapshot): BuiltResource[] {
+/**
+ * Every listener of a proxy, sorted by name. An upstream listener is shared by
+ * every proxy binding the same upstream the same way; a public listener is
+ * rebuilt only when its address or authorization changed (see memo.ts).
+ */
+export function buildListeners(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): BuiltResource[] {
   switch (s.kind) {
-    case 'connect-proxy':
-      return [sidecarPublicListener(s), ...s.upstreams.map((u) => sidecarUpstreamListener(s, u))].sort(byName);
+    case 'connect-proxy': {
+      const td = s.tls.trustDomain;
+      const { address, port, protocol, authorization } = s.inbound;
+      const service = s.identity.service;
+      const inbound = memo.byIdentity(authorization, memoKey('public', service, address, port, protocol), () => sidecarPublicListener(service, s.inbound));
+      const upstreams = s.upstreams.map((u) =>
+        memo.byKey(memoKey('upstream', td, u.id, u.destination, u.localBindAddress, u.localBindPort, u.protocol), () => sidecarUpstreamListener(td, u)),
+      );
+      return [inbound, ...upstreams].sort(byName);
+    }
     case 'grpc-proxyless': {
-      const out = s.upstreams.map(grpcApiListener);
-      if (s.inbound) out.push(grpcServerListener(s, s.inbound));
+      const out = s.upstreams.map((u) => memo.byKey(memoKey('api', u.id), () => grpcApiListener(u.id)));
+      const inbound = s.inbound;
+      const instance = s.certificateProviderInstance;
+      if (inbound) {
+        out.push(memo.byIdentity(inbound.authorization, memoKey('grpc-server', instance, inbound.address, inbound.port), () => grpcServerListener(instance, inbound)));
+      }
       return out.sort(byName);
     }
     default:

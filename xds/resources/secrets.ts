@@ -2,30 +2,41 @@
 import { leafSecretName, ROOTS_SECRET_NAME } from '../snapshot/names.ts';
 import { assertNever, type ProxySnapshot } from '../snapshot/types.ts';
 import { byName, type BuiltResource } from './common.ts';
+import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
 
-/** The leaf and roots secrets of a sidecar, sorted by name; none for proxyless gRPC. */
-export function buildSecrets(s: ProxySnapshot): BuiltResource[] {
+function leafSecret(service: string, certPEM: string, keyPEM: string): BuiltResource {
+  const name = leafSecretName(service);
+  return {
+    name,
+    resource: {
+      name,
+      tls_certificate: {
+        certificate_chain: { inline_string: certPEM },
+        private_key: { inline_string: keyPEM },
+      },
+    },
+  };
+}
+
+function rootsSecret(rootsPEM: readonly string[]): BuiltResource {
+  return {
+    name: ROOTS_SECRET_NAME,
+    resource: {
+      name: ROOTS_SECRET_NAME,
+      validation_context: { trusted_ca: { inline_string: rootsPEM.join('\n') } },
+    },
+  };
+}
+
+/** The leaf and roots secrets of a sidecar, sorted by name; none for proxyless gRPC. Shared by every proxy of a service (leaf) or of the mesh (roots). */
+export function buildSecrets(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): BuiltResource[] {
   switch (s.kind) {
     case 'connect-proxy': {
-      const leaf = leafSecretName(s.identity.service);
+      const { leafCertPEM, leafKeyPEM, rootsPEM } = s.tls;
+      const service = s.identity.service;
       return [
-        {
-          name: leaf,
-          resource: {
-            name: leaf,
-            tls_certificate: {
-              certificate_chain: { inline_string: s.tls.leafCertPEM },
-              private_key: { inline_string: s.tls.leafKeyPEM },
-            },
-          },
-        },
-        {
-          name: ROOTS_SECRET_NAME,
-          resource: {
-            name: ROOTS_SECRET_NAME,
-            validation_context: { trusted_ca: { inline_string: s.tls.rootsPEM.join('\n') } },
-          },
-        },
+        memo.byKey(memoKey('leaf', service, leafCertPEM, leafKeyPEM), () => leafSecret(service, leafCertPEM, leafKeyPEM)),
+        memo.byKey(memoKey('roots', rootsPEM), () => rootsSecret(rootsPEM)),
       ].sort(byName);
     }
     case 'grpc-proxyless':

@@ -3,7 +3,7 @@
  * proxy's ProxySnapshot, together with the list of things it depended on (so
  * the engine rebuilds it only when one of them changes). No Envoy types here.
  */
-import { aggregateStatus, serviceHealth, topic, type CatalogStore, type HealthStatus, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
+import { aggregateStatus, serviceHealth, topic, type CatalogStore, type ConfigEntryRecord, type HealthStatus, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
 import { compileIntentions, intentionsFromEntries, type ServiceIntentionsEntry } from '../../policy/index.ts';
 import { gatherUpstreamChain } from './chain.ts';
 import { clusterSni } from './names.ts';
@@ -47,19 +47,33 @@ export interface MeshInstance {
 }
 
 /**
- * Catalog reads many proxies need (the instances of a popular upstream, the
- * registration behind a node id), done once and shared. The owner drops the
- * services a change touched (`forgetServices`) before proxies are rebuilt.
+ * Reads many proxies need (the instances of a popular upstream, the
+ * registration behind a node id, config entries, a destination's compiled
+ * intentions), done once and shared. The owner drops the services a change
+ * touched (`forgetServices`) before proxies are rebuilt; config-derived reads
+ * are kept while the store's config table is unchanged. What is handed out is
+ * shared between proxies (the resource builders recognise it by identity) and
+ * must not be mutated.
  */
 export class SharedReads {
   private readonly instances = new Map<string, MeshInstance[]>();
+  /** Every mesh endpoint of a service (no subset), one array per store state. */
+  private readonly endpoints = new Map<string, EndpointSnapshot[]>();
   private byId: { index: number; map: Map<string, ServiceRecord> } | undefined;
+  private config: { index: number; entries: Map<string, ConfigEntryRecord | undefined>; authorizations: Map<string, InboundAuthorization> } | undefined;
 
   /** The cached mesh instances of a service, computing them on first use. */
   meshInstances(store: CatalogStore, service: string, read: () => MeshInstance[]): MeshInstance[] {
     let rows = this.instances.get(service);
     if (!rows) this.instances.set(service, (rows = read()));
     return rows;
+  }
+
+  /** The cached endpoints of a service (every mesh instance, no subset), computing them on first use. */
+  allEndpoints(service: string, compute: () => EndpointSnapshot[]): EndpointSnapshot[] {
+    let list = this.endpoints.get(service);
+    if (!list) this.endpoints.set(service, (list = compute()));
+    return list;
   }
 
   /**
@@ -76,9 +90,33 @@ export class SharedReads {
     return this.byId.map.get(id);
   }
 
+  /** A config entry, read once per state of the store's config table. */
+  configEntry(store: CatalogStore, kind: string, name: string): ConfigEntryRecord | undefined {
+    const entries = this.configState(store).entries;
+    const key = `${kind}/${name}`;
+    if (entries.has(key)) return entries.get(key);
+    const rec = store.getConfigEntry(kind, name);
+    entries.set(key, rec);
+    return rec;
+  }
+
+  /** A destination's compiled authorization, compiled once per state of the config table. */
+  authorization(store: CatalogStore, key: string, compile: () => InboundAuthorization): InboundAuthorization {
+    const auths = this.configState(store).authorizations;
+    let auth = auths.get(key);
+    if (!auth) auths.set(key, (auth = compile()));
+    return auth;
+  }
+
   /** Drops what a change to these services made stale. */
   forgetServices(names: Iterable<string>): void {
-    for (const n of names) this.instances.delete(n);
+    for (const n of names) this.instances.delete(n), this.endpoints.delete(n);
+  }
+
+  private configState(store: CatalogStore): NonNullable<SharedReads['config']> {
+    const index = store.topicIndex([topic.table('config')]);
+    if (!this.config || this.config.index !== index) this.config = { index, entries: new Map(), authorizations: new Map() };
+    return this.config;
   }
 }
 
@@ -126,12 +164,13 @@ export function findServiceById(store: CatalogStore, id: string): ServiceRecord 
 }
 
 /** The protocol of a service: service-defaults, else proxy-defaults' `Config.protocol`, else tcp. */
-export function serviceProtocol(store: CatalogStore, service: string, deps: SnapshotDependencies): Protocol {
+export function serviceProtocol(store: CatalogStore, service: string, deps: SnapshotDependencies, shared?: SharedReads): Protocol {
   deps.configEntries.push(`service-defaults/${service}`, 'proxy-defaults/global');
-  const sd = store.getConfigEntry('service-defaults', service)?.Body;
+  const read = (kind: string, name: string): ConfigEntryRecord | undefined => (shared ? shared.configEntry(store, kind, name) : store.getConfigEntry(kind, name));
+  const sd = read('service-defaults', service)?.Body;
   const fromService = asProtocol(sd?.['Protocol']);
   if (fromService) return fromService;
-  const pd = store.getConfigEntry('proxy-defaults', 'global')?.Body;
+  const pd = read('proxy-defaults', 'global')?.Body;
   const config = pd?.['Config'];
   const fromGlobal = config && typeof config === 'object' ? asProtocol((config as Record<string, unknown>)['protocol']) : undefined;
   return fromGlobal ?? 'tcp';
@@ -150,22 +189,27 @@ export function meshEndpoints(
   store: CatalogStore,
   service: string,
   deps: SnapshotDependencies,
-  select: (row: unknown, passing: boolean) => boolean = () => true,
+  select?: (row: unknown, passing: boolean) => boolean,
   shared?: SharedReads,
 ): EndpointSnapshot[] {
+  const selectsAll = select === undefined;
+  select ??= () => true;
   deps.connect.push(service);
-  const out: EndpointSnapshot[] = [];
   const read = (): MeshInstance[] => readMeshInstances(store, service);
-  for (const { entry: e, status } of shared ? shared.meshInstances(store, service, read) : read()) {
-    if (!select(e, status === 'passing')) continue;
-    out.push({
-      address: e.Service.Address || e.Node.Address,
-      port: e.Service.Port,
-      health: status === 'critical' ? 'UNHEALTHY' : 'HEALTHY',
-      weight: weightOf(e.Service, status),
-    });
-  }
-  return out;
+  const compute = (): EndpointSnapshot[] => {
+    const out: EndpointSnapshot[] = [];
+    for (const { entry: e, status } of shared ? shared.meshInstances(store, service, read) : read()) {
+      if (!select(e, status === 'passing')) continue;
+      out.push({
+        address: e.Service.Address || e.Node.Address,
+        port: e.Service.Port,
+        health: status === 'critical' ? 'UNHEALTHY' : 'HEALTHY',
+        weight: weightOf(e.Service, status),
+      });
+    }
+    return out;
+  };
+  return shared && selectsAll ? shared.allEndpoints(service, compute) : compute();
 }
 
 /** The mesh instances of a service with their health (a sidecar's includes the checks of the instance it fronts). */
@@ -188,7 +232,7 @@ function upstreamSnapshot(
   connectTimeoutMs: number | undefined,
   errors: string[],
 ): UpstreamSnapshot {
-  const protocol = protocolOverride ?? serviceProtocol(ctx.store, destination.service, deps);
+  const protocol = protocolOverride ?? serviceProtocol(ctx.store, destination.service, deps, ctx.shared);
   const out: UpstreamSnapshot = {
     id,
     destination,
@@ -217,17 +261,21 @@ function upstreamSnapshot(
  */
 function authorization(ctx: GatherContext, destination: string, protocol: Protocol, deps: SnapshotDependencies): InboundAuthorization {
   deps.configEntries.push(`service-intentions/${destination}`, 'service-intentions/*');
-  const entries: ServiceIntentionsEntry[] = [];
-  for (const name of [destination, '*']) {
-    const rec = ctx.store.getConfigEntry('service-intentions', name);
-    if (rec) entries.push(rec.Body as unknown as ServiceIntentionsEntry);
-  }
-  return compileIntentions(intentionsFromEntries(entries), {
-    destination: { name: destination },
-    defaultAllow: ctx.defaultAllow,
-    protocol,
-    trustDomain: ctx.identity.trustDomain(),
-  });
+  const compile = (): InboundAuthorization => {
+    const entries: ServiceIntentionsEntry[] = [];
+    for (const name of [destination, '*']) {
+      const rec = ctx.store.getConfigEntry('service-intentions', name);
+      if (rec) entries.push(rec.Body as unknown as ServiceIntentionsEntry);
+    }
+    return compileIntentions(intentionsFromEntries(entries), {
+      destination: { name: destination },
+      defaultAllow: ctx.defaultAllow,
+      protocol,
+      trustDomain: ctx.identity.trustDomain(),
+    });
+  };
+  // Shared per config state: every proxy of a destination carries the same object (the listener builder keys on it).
+  return ctx.shared ? ctx.shared.authorization(ctx.store, `${destination}\0${protocol}\0${ctx.defaultAllow}\0${ctx.identity.trustDomain()}`, compile) : compile();
 }
 
 /** Gathers the snapshot of the proxy whose node.id is `proxyId`. */
@@ -246,7 +294,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
     const proxy = svc.Proxy;
     if (!proxy?.DestinationServiceName) return { ok: false, reason: `connect-proxy "${proxyId}" has no Proxy.DestinationServiceName`, deps };
     const identity: ServiceIdentity = { service: proxy.DestinationServiceName, namespace: 'default', datacenter: ctx.datacenter };
-    const ownProtocol = asProtocol(proxy.Config?.['protocol']) ?? serviceProtocol(ctx.store, identity.service, deps);
+    const ownProtocol = asProtocol(proxy.Config?.['protocol']) ?? serviceProtocol(ctx.store, identity.service, deps, ctx.shared);
     const upstreams = (proxy.Upstreams ?? []).map((u) =>
       upstreamSnapshot(
         ctx,

@@ -1,0 +1,83 @@
+/**
+ * Built resources shared between proxies. Most of a sidecar's resources are
+ * the same for many proxies: an upstream's endpoints for every proxy with that
+ * upstream, its cluster for every instance of the same service, the roots for
+ * everyone. A BuildMemo hands back the object built the first time for the
+ * same inputs, so a change rebuilds each shared resource once, and the cache
+ * (which recognises an object it has encoded before) and the validator (which
+ * remembers objects that passed) do their work once per distinct resource.
+ *
+ * A memoized builder must read nothing but its key's inputs: the key is the
+ * whole input. Keys are either a small JSON text of scalar parameters, or an
+ * object's identity (the gatherer shares an upstream's endpoint list, and an
+ * inbound authorization, between every proxy gathered at the same store
+ * state) plus such a text. Shared objects are never mutated after building.
+ */
+import type { BuiltResource } from './common.ts';
+
+/** Entries kept per generation; the older generation is dropped when the newer one fills. */
+const GENERATION_SIZE = 100_000;
+
+/** Where builders find resources already built for the same inputs. */
+export interface BuildMemo {
+  /** The resource for `key` (a JSON text of every input `build` reads), built on first use. */
+  byKey(key: string, build: () => BuiltResource): BuiltResource;
+  /** The resource for inputs `inputs` (by identity) and `key` (the other inputs), built on first use. */
+  byIdentity(inputs: object, key: string, build: () => BuiltResource): BuiltResource;
+}
+
+/** Builds every time: the plain, unshared translation (tests, offline rendering). */
+export const NO_MEMO: BuildMemo = {
+  byKey: (_key, build) => build(),
+  byIdentity: (_inputs, _key, build) => build(),
+};
+
+/** A BuildMemo with bounded memory: two generations of keyed entries, and weak identity entries. */
+export class SharedBuilds implements BuildMemo {
+  private current = new Map<string, BuiltResource>();
+  private previous = new Map<string, BuiltResource>();
+  private readonly identity = new WeakMap<object, Map<string, BuiltResource>>();
+  private hits = 0;
+  private misses = 0;
+
+  byKey(key: string, build: () => BuiltResource): BuiltResource {
+    let built = this.current.get(key);
+    if (built) {
+      this.hits++;
+      return built;
+    }
+    built = this.previous.get(key);
+    if (built) this.hits++;
+    else (this.misses++, (built = build()));
+    this.current.set(key, built);
+    if (this.current.size >= GENERATION_SIZE) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    return built;
+  }
+
+  byIdentity(inputs: object, key: string, build: () => BuiltResource): BuiltResource {
+    let byKey = this.identity.get(inputs);
+    if (!byKey) this.identity.set(inputs, (byKey = new Map()));
+    let built = byKey.get(key);
+    if (built) {
+      this.hits++;
+      return built;
+    }
+    this.misses++;
+    built = build();
+    byKey.set(key, built);
+    return built;
+  }
+
+  /** How often a resource was found already built, and how often it had to be built. */
+  stats(): { hits: number; misses: number } {
+    return { hits: this.hits, misses: this.misses };
+  }
+}
+
+/** A memo key from a builder's inputs. */
+export function memoKey(...inputs: unknown[]): string {
+  return JSON.stringify(inputs);
+}
