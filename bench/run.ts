@@ -22,6 +22,7 @@ const HELP = `usage: npm run bench -- [flags]
   --rounds N             rounds of the endpoint scenario (default ${DEFAULT_OPTIONS.rounds})
   --churn-rate N         registrations per second in the churn scenario (default ${DEFAULT_OPTIONS.churnRate})
   --churn-seconds N      length of the churn scenario (default ${DEFAULT_OPTIONS.churnSeconds})
+  --churn-via http|store how churn registers: PUT /v1/catalog/register, or store transactions (default ${DEFAULT_OPTIONS.churnVia})
   --timeout-ms N         how long to wait for convergence (default ${DEFAULT_OPTIONS.timeoutMs})
   --coalesce-ms N        the mesh engine's coalescing window (server default 50)
   --http-sample N        instances registered through the HTTP API, timed (default ${DEFAULT_OPTIONS.httpSample})
@@ -55,6 +56,7 @@ export function parseBenchArgs(argv: string[]): { options: Omit<BenchOptions, 'l
       rounds: { type: 'string' },
       'churn-rate': { type: 'string' },
       'churn-seconds': { type: 'string' },
+      'churn-via': { type: 'string' },
       'timeout-ms': { type: 'string' },
       'coalesce-ms': { type: 'string' },
       'http-sample': { type: 'string' },
@@ -88,6 +90,8 @@ export function parseBenchArgs(argv: string[]): { options: Omit<BenchOptions, 'l
   if (!(churnRate > 0)) throw new Error(`--churn-rate: must be a positive number, got "${values['churn-rate']}"`);
   const churnSeconds = values['churn-seconds'] === undefined ? base.churnSeconds : Number(values['churn-seconds']);
   if (!(churnSeconds > 0)) throw new Error(`--churn-seconds: must be a positive number, got "${values['churn-seconds']}"`);
+  const churnVia = values['churn-via'] ?? base.churnVia;
+  if (churnVia !== 'http' && churnVia !== 'store') throw new Error(`--churn-via: must be http or store, got "${churnVia}"`);
   const upstreams = int('upstreams', values.upstreams, 0) ?? Math.min(base.upstreams, services - 1);
   const mode = values.mode ?? base.mode;
   if (mode !== 'delta' && mode !== 'sotw') throw new Error(`--mode: must be delta or sotw, got "${mode}"`);
@@ -104,6 +108,7 @@ export function parseBenchArgs(argv: string[]): { options: Omit<BenchOptions, 'l
     rounds: int('rounds', values.rounds, 1) ?? base.rounds,
     churnRate,
     churnSeconds,
+    churnVia,
     timeoutMs: int('timeout-ms', values['timeout-ms'], 1) ?? base.timeoutMs,
     coalesceMs: int('coalesce-ms', values['coalesce-ms'], 0) ?? base.coalesceMs,
     httpSample: int('http-sample', values['http-sample'], 0) ?? base.httpSample,

@@ -22,6 +22,11 @@ export interface WaitOutcome {
   missing: string[];
 }
 
+/** A connect's outcome: when each proxy synced, and when each received its first CDS response. */
+export interface ConnectOutcome extends WaitOutcome {
+  firstCds: Map<string, number>;
+}
+
 interface Pending {
   exp: Expectation;
   done: (at: number) => void;
@@ -70,10 +75,13 @@ export class Fleet {
   }
 
   /** Connects `proxies` (all by default), all at once, and waits until each is synced or `timeoutMs` passes. */
-  async connect(timeoutMs: number, proxies: readonly SimProxy[] = this.proxies): Promise<WaitOutcome> {
+  async connect(timeoutMs: number, proxies: readonly SimProxy[] = this.proxies): Promise<ConnectOutcome> {
     const waiting = this.waitSynced(proxies, timeoutMs);
     for (const p of proxies) p.connect(this.address);
-    return waiting;
+    const outcome = await waiting;
+    const firstCds = new Map<string, number>();
+    for (const p of proxies) if (p.firstCdsAt !== undefined) firstCds.set(p.nodeId, p.firstCdsAt);
+    return { ...outcome, firstCds };
   }
 
   /** Closes every proxy's stream and channel. */

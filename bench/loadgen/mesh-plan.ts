@@ -161,21 +161,48 @@ export function instanceOps(inst: PlannedInstance): CatalogOp[] {
   ];
 }
 
-/** The same instance as a `PUT /v1/catalog/register` body for its application, and one for its sidecar. */
-export function catalogRegisterBodies(inst: PlannedInstance): [Record<string, unknown>, Record<string, unknown>] {
+/**
+ * The same instance as a `PUT /v1/catalog/register` body for its application
+ * (with its check), and one for its sidecar. With `node`, both bodies carry
+ * that node's address and `SkipNodeUpdate`, so registering into an existing
+ * node never rewrites it (a node write touches every service on the node).
+ */
+export function catalogRegisterBodies(inst: PlannedInstance, node?: { address: string }): [Record<string, unknown>, Record<string, unknown>] {
   const [app, check, sidecar] = instanceOps(inst) as [
     Extract<CatalogOp, { op: 'upsertService' }>,
     Extract<CatalogOp, { op: 'upsertCheck' }>,
     Extract<CatalogOp, { op: 'upsertService' }>,
   ];
   const c = check.check;
+  const nodePart = node ? { Node: inst.node, Address: node.address, SkipNodeUpdate: true } : { Node: inst.node, Address: inst.address };
   return [
-    {
-      Node: inst.node,
-      Address: inst.address,
-      Service: app.service,
-      Check: { CheckID: c.CheckID, Name: c.Name, Status: c.Status, ServiceID: c.ServiceID },
-    },
-    { Node: inst.node, Address: inst.address, SkipNodeUpdate: true, Service: sidecar.service },
+    { ...nodePart, Service: app.service, Check: { CheckID: c.CheckID, Name: c.Name, Status: c.Status, ServiceID: c.ServiceID } },
+    { Node: inst.node, Address: node?.address ?? inst.address, SkipNodeUpdate: true, Service: sidecar.service },
   ];
+}
+
+/**
+ * The `k`-th instance the churn scenario registers: a new instance of
+ * `service` (no upstreams, nobody simulates its sidecar), on churn nodes of
+ * the plan's node size. `nodeAddress` is the same for every instance of a
+ * node, so whichever registration creates the node writes the same content.
+ */
+export function churnInstance(plan: MeshPlan, k: number, service: string): { inst: PlannedInstance; nodeAddress: string } {
+  const perNode = plan.shape.instancesPerNode;
+  const base = plan.instances.length;
+  const id = `${service}-churn-${k}`;
+  return {
+    inst: {
+      service,
+      id,
+      proxyId: `${id}-sidecar-proxy`,
+      node: `churn-node-${Math.floor(k / perNode)}`,
+      address: instanceAddress(base + k),
+      port: APP_PORT,
+      sidecarPort: SIDECAR_PORT,
+      upstreams: [],
+      checkId: `service:${id}`,
+    },
+    nodeAddress: instanceAddress(base + k - (k % perNode)),
+  };
 }

@@ -1,6 +1,7 @@
-/** CPU time and resident memory of another process, read from Linux's /proc. */
+/** What the benchmark reads about its processes: CPU time, resident memory and open files from Linux's /proc, and a clock they share. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 let ticksPerSecond: number | undefined;
 
@@ -32,4 +33,24 @@ export function sampleProcess(pid: number): ProcSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return { cpuSeconds: (utime + stime) / clockTicks(), rssBytes: rssKb * 1024 };
+}
+
+/** How many file descriptors a process holds (entries of `/proc/<pid>/fd`); throws if the process is gone. */
+export function openFileCount(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** This process's soft limit on open files (`Max open files` in `/proc/self/limits`), or undefined if unknown or unlimited. */
+export function openFileLimit(): number | undefined {
+  try {
+    const line = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return line ? Number(line[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall-clock time in epoch ms with sub-ms precision: comparable between processes on one machine (unlike `performance.now()`). */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -2,13 +2,14 @@
  * The replay ceiling's server: a bare @grpc/grpc-js server with no control
  * plane. It reads recorded delta responses (one list per stream) from a file
  * and, when told `go`, writes each stream's list, already encoded, to that
- * stream. Requests are not decoded beyond the first one, which names the
+ * stream, and reports when it started (`started`, epoch ms). Requests are not decoded beyond the first one, which names the
  * stream (node.id `replay-<i>`). Run as a child process by `replay.ts`.
  */
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { messageType } from '../../xds/index.ts';
+import { wallClockMs } from './proc-stats.ts';
 import { DELTA_ADS_PATH } from './xds-codec.ts';
 
 /** Splits the recording file: u32 stream count, then per stream u32 message count and (u32 length, bytes) per message. */
@@ -83,14 +84,18 @@ async function main(): Promise<void> {
   );
   process.on('message', (m: { kind: string }) => {
     if (m.kind === 'go') {
+      // The replay is timed from here to the clients' last response, both read on the shared wall clock.
+      const at = wallClockMs();
       calls.forEach((call, i) => {
         for (const b of streams[i] ?? []) call?.write(b);
       });
+      process.send?.({ kind: 'started', at });
     } else if (m.kind === 'stop') {
       server.forceShutdown();
       process.exit(0);
     }
   });
+  process.on('disconnect', () => process.exit(0));
   process.send?.({ kind: 'listening', port });
 }
 

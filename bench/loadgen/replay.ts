@@ -4,22 +4,34 @@
  * streams, each on its own connection, with clients that decode and ACK
  * every response as the simulated proxies do. The ratio of the real
  * scenario's convergence to this time is the control plane's overhead.
+ *
+ * Server and clients each run in a child process of their own
+ * (`replay-server.ts`, `replay-clients.ts`): the benchmark process keeps the
+ * simulated fleet connected meanwhile, and one process holding both the
+ * fleet's and the replay's connections would need two descriptors per proxy.
+ * Time runs from the server starting to write to the last client holding its
+ * last response, both read on the machine's wall clock in the children.
  */
-import * as grpc from '@grpc/grpc-js';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { sampleProcess } from './proc-stats.ts';
+import { openFileCount, sampleProcess } from './proc-stats.ts';
+import type { ReplayClientsReply } from './replay-clients.ts';
 import { writeRecording } from './replay-server.ts';
-import { SIM_CHANNEL_OPTIONS } from './sim-proxy.ts';
-import { decodeDeltaResponse, DELTA_ADS_PATH, encodeDeltaRequest, type DeltaRequestOut, type ReceivedDelta } from './xds-codec.ts';
 
 /** A promise that rejects after `ms` without keeping the process alive. */
 function failAfter(ms: number, message: string): Promise<never> {
   return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
+}
+
+/** Open file descriptors of each process while every replay stream was connected. */
+export interface ReplayFds {
+  /** The benchmark process (it still holds the simulated fleet's connections). */
+  generator: number;
+  replayServer: number;
+  replayClients: number;
 }
 
 /** What one replay measured. */
@@ -27,9 +39,45 @@ export interface ReplayResult {
   streams: number;
   messages: number;
   bytes: number;
-  /** From `go` to the last client holding its last response, ms. */
+  /** From the server starting to write to the last client holding its last response, ms. */
   ms: number;
   serverCpuSeconds: number;
+  /** CPU of the clients' process during the replay (decoding and ACKing). */
+  clientCpuSeconds: number;
+  fds: ReplayFds;
+}
+
+type Message = { kind: string; port?: number; at?: number; message?: string };
+
+/** Resolves with the child's next message of `kind`; rejects if it exits first or reports `failed`. */
+function nextMessage(child: ChildProcess, kind: string, who: string): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const onMsg = (m: Message): void => {
+      if (m.kind === 'failed') return finish(() => reject(new Error(`${who}: ${m.message ?? 'failed'}`)));
+      if (m.kind === kind) finish(() => resolve(m));
+    };
+    const onExit = (code: number | null): void => finish(() => reject(new Error(`${who} exited (code ${code})`)));
+    const finish = (then: () => void): void => {
+      child.off('message', onMsg);
+      child.off('exit', onExit);
+      then();
+    };
+    child.on('message', onMsg);
+    child.once('exit', onExit);
+  });
+}
+
+function forkChild(file: string, args: string[]): ChildProcess {
+  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  if (child.connected) child.send({ kind: 'stop' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
+  await gone;
+  clearTimeout(timer);
 }
 
 /** Replays `recordings` (one list per stream; streams with none are left out) and times it. */
@@ -37,58 +85,41 @@ export async function replayCeiling(recordings: readonly Buffer[][], timeoutMs: 
   const used = recordings.filter((r) => r.length > 0);
   const messages = used.reduce((n, r) => n + r.length, 0);
   const bytes = used.reduce((n, r) => n + r.reduce((m, b) => m + b.length, 0), 0);
-  if (used.length === 0) return { streams: 0, messages: 0, bytes: 0, ms: 0, serverCpuSeconds: 0 };
+  const none = { generator: 0, replayServer: 0, replayClients: 0 };
+  if (used.length === 0) return { streams: 0, messages: 0, bytes: 0, ms: 0, serverCpuSeconds: 0, clientCpuSeconds: 0, fds: none };
   const dir = mkdtempSync(join(tmpdir(), 'sb-replay-'));
   const file = join(dir, 'recording.bin');
   writeFileSync(file, writeRecording(used));
-  const child = fork(fileURLToPath(new URL('./replay-server.ts', import.meta.url)), [file], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const clients: grpc.Client[] = [];
-  const calls: Array<grpc.ClientDuplexStream<DeltaRequestOut, ReceivedDelta>> = [];
+  const server = forkChild('./replay-server.ts', [file]);
+  let clients: ChildProcess | undefined;
   try {
-    const next = (kind: string): Promise<{ kind: string; port?: number }> =>
-      new Promise((resolve, reject) => {
-        const onMsg = (m: { kind: string; port?: number }): void => {
-          if (m.kind !== kind) return;
-          child.off('message', onMsg);
-          resolve(m);
-        };
-        child.on('message', onMsg);
-        child.once('exit', (code) => reject(new Error(`replay server exited (code ${code})`)));
-      });
-    const { port } = await next('listening');
-    const ready = next('ready');
-    let left = used.length;
-    let resolveDone: (at: number) => void = () => undefined;
-    const done = new Promise<number>((r) => (resolveDone = r));
-    used.forEach((list, i) => {
-      const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
-      clients.push(client);
-      const call = client.makeBidiStreamRequest<DeltaRequestOut, ReceivedDelta>(DELTA_ADS_PATH, encodeDeltaRequest, decodeDeltaResponse);
-      calls.push(call);
-      let got = 0;
-      call.on('data', (r: ReceivedDelta) => {
-        call.write({ type_url: r.typeUrl, response_nonce: r.nonce });
-        if (++got === list.length && --left === 0) resolveDone(performance.now());
-      });
-      call.on('error', () => undefined);
-      call.write({ node: { id: `replay-${i}` }, type_url: 'type.googleapis.com/envoy.config.cluster.v3.Cluster' });
-    });
-    await Promise.race([ready, failAfter(timeoutMs, 'replay clients did not all connect')]);
-    const cpu0 = sampleProcess(child.pid as number).cpuSeconds;
-    const t0 = performance.now();
-    child.send({ kind: 'go' });
-    const t1 = await Promise.race([done, failAfter(timeoutMs, 'replay timed out')]);
-    const cpu1 = sampleProcess(child.pid as number).cpuSeconds;
-    return { streams: used.length, messages, bytes, ms: t1 - t0, serverCpuSeconds: cpu1 - cpu0 };
+    const { port } = await nextMessage(server, 'listening', 'replay server');
+    const ready = nextMessage(server, 'ready', 'replay server');
+    clients = forkChild('./replay-clients.ts', [file, String(port)]);
+    const clientsDone = nextMessage(clients, 'done', 'replay clients');
+    // Surface a client failure at once rather than at the timeout; `done` is awaited below.
+    clientsDone.catch(() => undefined);
+    await Promise.race([ready, clientsDone, failAfter(timeoutMs, 'replay clients did not all connect')]);
+    const fds: ReplayFds = { generator: openFileCount(process.pid), replayServer: openFileCount(server.pid as number), replayClients: openFileCount(clients.pid as number) };
+    const cpu0 = sampleProcess(server.pid as number).cpuSeconds;
+    const clientCpu0 = sampleProcess(clients.pid as number).cpuSeconds;
+    const started = nextMessage(server, 'started', 'replay server');
+    server.send({ kind: 'go' });
+    const [{ at: t0 }, { at: t1 }] = await Promise.race([Promise.all([started, clientsDone]), failAfter(timeoutMs, 'replay timed out')]);
+    const cpu1 = sampleProcess(server.pid as number).cpuSeconds;
+    const clientCpu1 = sampleProcess(clients.pid as number).cpuSeconds;
+    return {
+      streams: used.length,
+      messages,
+      bytes,
+      ms: (t1 ?? 0) - (t0 ?? 0),
+      serverCpuSeconds: cpu1 - cpu0,
+      clientCpuSeconds: Math.round((clientCpu1 - clientCpu0) * 100) / 100,
+      fds,
+    };
   } finally {
-    for (const c of calls) c.cancel();
-    for (const c of clients) c.close();
-    child.send({ kind: 'stop' });
-    await new Promise((r) => setTimeout(r, 50));
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopChild(clients);
+    await stopChild(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -14,6 +14,7 @@ function row(r: ScenarioReport): string[] {
     c ? String(c.p50) : '-',
     c ? String(c.p99) : '-',
     c ? String(c.max) : '-',
+    r.firstCdsMs ? `${r.firstCdsMs.p50}/${r.firstCdsMs.p99}/${r.firstCdsMs.max}` : '-',
     String(r.messagesReceived),
     mb(r.bytesReceived),
     String(r.unaffectedPushed),
@@ -28,7 +29,13 @@ function row(r: ScenarioReport): string[] {
   ];
 }
 
-const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', 'msgs', 'MB', 'unaff.', 'wall s', 'srv CPU s', 'gen CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'replay ms', 'ratio'];
+const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', '1st CDS p50/p99/max ms', 'msgs', 'MB', 'unaff.', 'wall s', 'srv CPU s', 'gen CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'replay ms', 'ratio'];
+
+function fdLine(fds: BenchResult['fds']): string {
+  const r = fds.duringReplay;
+  const replay = r ? `; during replay generator ${r.generator}, replay server ${r.replayServer}, replay clients ${r.replayClients}` : '';
+  return `open files: after connect generator ${fds.afterConnect.generator}, server ${fds.afterConnect.server}${replay} (limit ${fds.limit ?? 'unknown'} per process)`;
+}
 
 /** Renders the result as a plain-text table with a header of the run's shape. */
 export function formatTable(result: BenchResult): string {
@@ -42,8 +49,10 @@ export function formatTable(result: BenchResult): string {
     `machine: ${m.cpus} × ${m.cpuModel}, ${mb(m.memoryBytes)} MB, node ${m.node}, load ${m.loadavg.join(' ')}`,
     `setup: ${result.setup.instances} instances in ${result.setup.registerSeconds} s (HTTP ${result.setup.httpInstancesPerSecond ?? '-'}/s, store ${result.setup.storeInstancesPerSecond}/s)`,
     `per connected proxy: server RSS ${result.perProxy.rssBytes} B, heap ${result.perProxy.heapBytes} B; encodings ${result.server.encodings}, builds ${result.server.builds}`,
+    fdLine(result.fds),
     '',
     line(rows[0] as string[]),
     ...rows.slice(1).map(line),
+    ...[result.connect, ...result.scenarios].flatMap((r) => (r.note ? [`${r.name}: ${r.note}`] : [])),
   ].join('\n');
 }

@@ -8,11 +8,13 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CatalogOp } from '../../catalog/index.ts';
 import { Fleet } from './fleet.ts';
-import { catalogRegisterBodies, instanceOps, nodeOps, planMesh, type MeshPlan } from './mesh-plan.ts';
+import { registerInstanceHttp } from './http-register.ts';
+import { instanceOps, nodeOps, planMesh, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
 import { seededRandom } from './prng.ts';
-import { replayCeiling, type ReplayResult } from './replay.ts';
-import { runScenario, SCENARIOS, type ScenarioContext, type ScenarioName, type ScenarioOutcome } from './scenarios.ts';
+import { replayCeiling, type ReplayFds, type ReplayResult } from './replay.ts';
+import { runScenario, SCENARIOS, type ChurnPath, type ScenarioContext, type ScenarioName, type ScenarioOutcome } from './scenarios.ts';
 import { startServerChild, type ServerChild } from './server-child.ts';
+import { openFileCount, openFileLimit } from './proc-stats.ts';
 import { promSample, promSum, round, spread, type Spread } from './stats.ts';
 import { clearDecodeMemo } from './xds-codec.ts';
 import type { SimAdsMode } from './sim-proxy.ts';
@@ -32,6 +34,8 @@ export interface BenchOptions {
   rounds: number;
   churnRate: number;
   churnSeconds: number;
+  /** How churn registers: through the HTTP API (default, as the issue measures it) or straight into the store. */
+  churnVia: ChurnPath;
   timeoutMs: number;
   coalesceMs?: number;
   /** Instances registered through `PUT /v1/catalog/register` (timed) before the rest go straight to the store. */
@@ -58,6 +62,7 @@ export const DEFAULT_OPTIONS: Omit<BenchOptions, 'log'> = {
   rounds: 3,
   churnRate: 50,
   churnSeconds: 60,
+  churnVia: 'http',
   timeoutMs: 120_000,
   httpSample: 200,
   batch: 250,
@@ -91,6 +96,11 @@ export interface ScenarioReport {
   convergenceMs: Spread | null;
   /** Over writes: the last affected proxy's convergence, ms. */
   lastProxyMs: Spread | null;
+  /** Connect and reconnect: from opening the streams to each proxy's first CDS response, ms, and how many never got one. */
+  firstCdsMs?: Spread | null;
+  firstCdsMissing?: number;
+  /** What else the scenario observed (e.g. the registration rate churn achieved). */
+  note?: string;
   wallSeconds: number;
   bytesReceived: number;
   messagesReceived: number;
@@ -125,23 +135,22 @@ export interface BenchResult {
   };
   connect: ScenarioReport;
   perProxy: { rssBytes: number; heapBytes: number };
+  /**
+   * Open file descriptors (`/proc/<pid>/fd`): after the fleet connected, and
+   * the most seen while a replay had every stream connected (the fleet stays
+   * connected meanwhile; replay server and clients are processes of their own).
+   */
+  fds: { afterConnect: { generator: number; server: number }; duringReplay: ReplayFds | null; limit: number | null };
   server: { rssBytes: number; heapUsedBytes: number; encodings: number; builds: number; serverNackRecords: number };
   scenarios: ScenarioReport[];
 }
 
 async function registerThroughHttp(server: ServerChild, plan: MeshPlan, count: number): Promise<number | null> {
   if (count <= 0) return null;
-  const bodies = plan.instances.slice(0, count).map(catalogRegisterBodies);
   let next = 0;
   const t0 = performance.now();
   const worker = async (): Promise<void> => {
-    while (next < bodies.length) {
-      const pair = bodies[next++] as [Record<string, unknown>, Record<string, unknown>];
-      for (const body of pair) {
-        const res = await fetch(`http://${server.httpAddress}/v1/catalog/register`, { method: 'PUT', body: JSON.stringify(body) });
-        if (!res.ok) throw new Error(`PUT /v1/catalog/register: HTTP ${res.status}: ${await res.text()}`);
-      }
-    }
+    while (next < count) await registerInstanceHttp(server.httpAddress, plan.instances[next++] as PlannedInstance);
   };
   await Promise.all(Array.from({ length: 16 }, worker));
   return round(count / ((performance.now() - t0) / 1000));
@@ -171,6 +180,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   if (opts.proxies > plan.instances.length) {
     throw new Error(`proxies: ${opts.proxies} is more than services × instances = ${plan.instances.length}`);
   }
+  // The benchmark process holds one descriptor per simulated proxy (the replay runs in processes of its own).
+  const fdLimit = openFileLimit();
+  if (fdLimit !== undefined && opts.proxies + 256 > fdLimit) {
+    throw new Error(`proxies: ${opts.proxies} connections need more open files than this process may hold (limit ${fdLimit}; see ulimit -n)`);
+  }
   clearDecodeMemo();
   const server = await startServerChild({ coalesceMs: opts.coalesceMs, defaultIntentionPolicy: 'deny', cpuProfileDir: opts.cpuProfileDir, logLevel: 'error' });
   const fleet = new Fleet(plan.instances.slice(0, opts.proxies), server.grpcAddress, { mode: opts.mode, nackRate: opts.nackRate, seed: opts.seed });
@@ -197,6 +211,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
     const procBefore = server.proc();
 
     let recordings: Buffer[][] = [];
+    let fdsDuringReplay: ReplayFds | null = null;
     const record = (on: boolean): void => {
       if (on) fleet.takeRecordings();
       fleet.recording = on;
@@ -232,6 +247,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
         missingSample: out.missing.slice(0, 5),
         convergenceMs: spread(out.samples),
         lastProxyMs: spread(out.lastPerWrite),
+        ...(out.firstCds ? { firstCdsMs: spread(out.firstCds.samples), firstCdsMissing: out.firstCds.missing } : {}),
+        ...(out.note ? { note: out.note } : {}),
         wallSeconds,
         bytesReceived: totals1.bytes - totals0.bytes,
         messagesReceived: totals1.messages - totals0.messages,
@@ -247,6 +264,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       };
       if (opts.replay && out.recordedMs !== undefined && recordings.some((r) => r.length > 0)) {
         const rep = await replayCeiling(recordings, opts.timeoutMs);
+        fdsDuringReplay = maxFds(fdsDuringReplay, rep.fds);
         report.replay = { ...rep, ms: round(rep.ms), ratio: rep.ms > 0 ? round(out.recordedMs / rep.ms) : null };
       }
       recordings = [];
@@ -254,6 +272,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       return report;
     };
 
+    let fdsAfterConnect = { generator: 0, server: 0 };
     const connect = await measure('connect', async () => {
       record(true);
       const t0 = performance.now();
@@ -261,6 +280,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       record(false);
       const samples = [...outcome.times.values()].map((t) => t - t0);
       const last = Math.max(0, ...samples);
+      fdsAfterConnect = { generator: openFileCount(process.pid), server: openFileCount(server.pid) };
       return {
         description: `${opts.proxies} proxies connect at once and sync (CDS, EDS, LDS, RDS, SDS)`,
         writes: 1,
@@ -270,8 +290,10 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
         missing: outcome.missing,
         affected: new Set(fleet.proxies.map((p) => p.nodeId)),
         recordedMs: last,
+        firstCds: { samples: [...outcome.firstCds.values()].map((t) => t - t0), missing: opts.proxies - outcome.firstCds.size },
       };
     });
+    log(`open files after connect: generator ${fdsAfterConnect.generator}, server ${fdsAfterConnect.server} (limit ${fdLimit ?? 'unknown'})`);
 
     await server.gc();
     const after = await server.stats();
@@ -291,6 +313,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       rounds: opts.rounds,
       churnRate: opts.churnRate,
       churnSeconds: opts.churnSeconds,
+      churnVia: opts.churnVia,
       record,
     };
     const scenarios: ScenarioReport[] = [];
@@ -312,6 +335,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       setup: { instances: plan.instances.length, httpInstancesPerSecond: httpRate, storeInstancesPerSecond: storeRate, registerSeconds },
       connect,
       perProxy,
+      fds: { afterConnect: fdsAfterConnect, duringReplay: fdsDuringReplay, limit: fdLimit ?? null },
       server: {
         rssBytes: server.proc().rssBytes,
         heapUsedBytes: end.memory.heapUsed,
@@ -327,10 +351,20 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
   }
 }
 
+function maxFds(a: ReplayFds | null, b: ReplayFds): ReplayFds {
+  if (!a) return b;
+  return { generator: Math.max(a.generator, b.generator), replayServer: Math.max(a.replayServer, b.replayServer), replayClients: Math.max(a.replayClients, b.replayClients) };
+}
+
 /** One line per scenario for progress output. */
 export function summaryLine(r: ScenarioReport): string {
   const c = r.convergenceMs;
   const conv = c ? `p50 ${c.p50} ms, p99 ${c.p99} ms, max ${c.max} ms` : 'no sample';
-  const rep = r.replay ? `; replay ${r.replay.ms} ms (×${r.replay.ratio})` : '';
-  return `${r.name}: ${r.converged}/${r.expected} converged (${conv}); ${r.messagesReceived} msgs, ${r.bytesReceived} B; ${r.wallSeconds} s wall, server CPU ${r.serverCpuSeconds} s, generator CPU ${r.generatorCpuSeconds} s${rep}`;
+  const f = r.firstCdsMs;
+  const cds = f ? `; first CDS p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms${r.firstCdsMissing ? ` (${r.firstCdsMissing} never)` : ''}` : '';
+  const rep = r.replay
+    ? `; replay ${r.replay.ms} ms (×${r.replay.ratio}), open files: generator ${r.replay.fds.generator}, replay server ${r.replay.fds.replayServer}, replay clients ${r.replay.fds.replayClients}`
+    : '';
+  const note = r.note ? `; ${r.note}` : '';
+  return `${r.name}: ${r.converged}/${r.expected} converged (${conv})${cds}; ${r.messagesReceived} msgs, ${r.bytesReceived} B; ${r.wallSeconds} s wall, server CPU ${r.serverCpuSeconds} s, generator CPU ${r.generatorCpuSeconds} s${rep}${note}`;
 }

@@ -14,10 +14,12 @@ import { performance } from 'node:perf_hooks';
 import type { CatalogOp } from '../../catalog/index.ts';
 import { ENDPOINT_TYPE, LISTENER_TYPE } from '../../xds/index.ts';
 import type { Expectation, Fleet, WaitOutcome } from './fleet.ts';
-import { instanceAddress, instanceOps, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
+import { registerInstanceHttp } from './http-register.ts';
+import { churnInstance, instanceOps, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
 import { randomInt, type Random } from './prng.ts';
 import type { ServerChild } from './server-child.ts';
 import type { SimProxy } from './sim-proxy.ts';
+import { spread } from './stats.ts';
 import { endpointsOf } from './xds-codec.ts';
 
 /** The names of the scenarios, in the order `all` runs them. */
@@ -35,9 +37,14 @@ export interface ScenarioContext {
   rounds: number;
   churnRate: number;
   churnSeconds: number;
+  /** How churn registers its instances: `PUT /v1/catalog/register` (as a user would) or straight into the store over IPC. */
+  churnVia: ChurnPath;
   /** Called around the first measured change, to record the responses it caused (for the replay ceiling). */
   record: (on: boolean) => void;
 }
+
+/** The two ways the churn scenario can register instances. */
+export type ChurnPath = 'http' | 'store';
 
 /** What a scenario observed. */
 export interface ScenarioOutcome {
@@ -54,6 +61,10 @@ export interface ScenarioOutcome {
   affected: Set<string>;
   /** Convergence (ms) of the recorded change, for the replay ratio. */
   recordedMs?: number;
+  /** Connect and reconnect: from opening the streams to each proxy's first CDS response, ms; and how many never got one. */
+  firstCds?: { samples: number[]; missing: number };
+  /** Anything else a reader needs to judge the figures (e.g. the rate churn actually achieved). */
+  note?: string;
 }
 
 function endpointName(p: SimProxy, service: string): string | undefined {
@@ -67,19 +78,35 @@ function publicListener(p: SimProxy): { name: string; version: string } | undefi
   return undefined;
 }
 
-/** Applies `ops` as one write, waits for `expectations`, returns the outcome relative to the write's acknowledgement. */
+/**
+ * Runs `write`, waits for `expectations`, returns the outcome relative to the
+ * write's acknowledgement (`write` resolving). Expectations are registered
+ * first, so no push can slip past. If the write fails, its expectations are
+ * dropped and every proxy awaiting it counts as missing.
+ */
 async function writeAndWait(
   ctx: ScenarioContext,
-  ops: CatalogOp[],
+  write: () => Promise<unknown>,
   expectations: Expectation[],
-): Promise<{ relative: Map<string, number>; outcome: WaitOutcome }> {
+): Promise<{ relative: Map<string, number>; outcome: WaitOutcome; error?: string }> {
   const waiting = ctx.fleet.expect(expectations, ctx.timeoutMs);
-  await ctx.server.apply([ops]);
+  try {
+    await write();
+  } catch (err) {
+    waiting.cancel();
+    await waiting.outcome;
+    return { relative: new Map(), outcome: { times: new Map(), missing: [...new Set(expectations.map((e) => e.proxyId))] }, error: (err as Error).message };
+  }
   const t0 = performance.now();
   const outcome = await waiting.outcome;
   const relative = new Map<string, number>();
   for (const [id, at] of outcome.times) relative.set(id, at - t0);
   return { relative, outcome };
+}
+
+/** One store transaction over IPC, acknowledged when the server's store has applied it. */
+function applyOps(ctx: ScenarioContext, ops: CatalogOp[]): () => Promise<unknown> {
+  return () => ctx.server.apply([ops]);
 }
 
 function emptyOutcome(description: string): ScenarioOutcome {
@@ -128,7 +155,7 @@ export async function endpointScenario(ctx: ScenarioContext): Promise<ScenarioOu
       }
       const first = round === 0 && status === 'critical';
       if (first) ctx.record(true);
-      const r = await writeAndWait(ctx, [{ op: 'setCheckStatus', node: inst.node, checkId: inst.checkId, status }], expectations);
+      const r = await writeAndWait(ctx, applyOps(ctx, [{ op: 'setCheckStatus', node: inst.node, checkId: inst.checkId, status }]), expectations);
       const last = add(out, r, expectations.length);
       if (first) {
         ctx.record(false);
@@ -159,7 +186,7 @@ export async function meshWideScenario(ctx: ScenarioContext): Promise<ScenarioOu
       expectations.push({ proxyId: p.nodeId, typeUrl: LISTENER_TYPE, name: listener.name, met: (u) => u.version !== listener.version });
     }
     if (i === 0) ctx.record(true);
-    const r = await writeAndWait(ctx, write, expectations);
+    const r = await writeAndWait(ctx, applyOps(ctx, write), expectations);
     const last = add(out, r, expectations.length);
     if (i === 0) {
       ctx.record(false);
@@ -184,35 +211,38 @@ export async function reconnectScenario(ctx: ScenarioContext): Promise<ScenarioO
   for (const [id, at] of outcome.times) relative.set(id, at - t0);
   for (const p of proxies) out.affected.add(p.nodeId);
   out.recordedMs = add(out, { relative, outcome }, proxies.length);
+  out.firstCds = { samples: [...outcome.firstCds.values()].map((at) => at - t0), missing: proxies.length - outcome.firstCds.size };
   return out;
 }
 
-/** (4) Steady churn: `churnRate` new instances a second (each one write) for `churnSeconds`; their dependents must see each endpoint. */
+/**
+ * (4) Steady churn: `churnRate` new instances a second for `churnSeconds`,
+ * issued on schedule whether or not earlier ones were acknowledged (open
+ * loop); each instance's dependents must see its endpoint. Through the HTTP
+ * API an instance is two writes (application with its check, then sidecar)
+ * and convergence runs from the sidecar's acknowledgement; through the store
+ * it is one transaction.
+ */
 export async function churnScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  const out = emptyOutcome(`${ctx.churnRate} registrations/s for ${ctx.churnSeconds} s (a new instance each; EDS of its dependents)`);
+  const via = ctx.churnVia === 'http' ? 'PUT /v1/catalog/register' : 'store transactions';
+  const out = emptyOutcome(`${ctx.churnRate} registrations/s for ${ctx.churnSeconds} s through ${via} (a new instance each; EDS of its dependents)`);
   const total = Math.max(1, Math.round(ctx.churnRate * ctx.churnSeconds));
   const candidates = instancesWithDependents(ctx);
   if (candidates.length === 0) throw new Error('churn scenario: no service has a connected dependent (upstreams 0?)');
   const services = [...new Set(candidates.map((c) => c.service))];
   const inflight: Array<Promise<void>> = [];
+  const errors: string[] = [];
+  let lastAck = 0;
+  // How long each registration took to be acknowledged: convergence starts only then, so a slow write path shows here.
+  const ackLatency: number[] = [];
+  let issuedBy = 0;
   const start = performance.now();
   for (let k = 0; k < total; k++) {
     const due = start + (k * 1000) / ctx.churnRate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const n = ctx.plan.instances.length + k;
     const service = services[randomInt(ctx.random, services.length)] as string;
-    const inst: PlannedInstance = {
-      service,
-      id: `${service}-churn-${k}`,
-      proxyId: `${service}-churn-${k}-sidecar-proxy`,
-      node: `churn-node-${Math.floor(k / ctx.plan.shape.instancesPerNode)}`,
-      address: instanceAddress(n),
-      port: 8080,
-      sidecarPort: 21000,
-      upstreams: [],
-      checkId: `service:${service}-churn-${k}`,
-    };
+    const { inst, nodeAddress } = churnInstance(ctx.plan, k, service);
     const expectations: Expectation[] = [];
     for (const id of ctx.plan.dependents.get(service) ?? []) {
       const p = ctx.fleet.get(id);
@@ -226,19 +256,37 @@ export async function churnScenario(ctx: ScenarioContext): Promise<ScenarioOutco
         met: (u) => endpointsOf(u.version, u.value).some((x) => x.address === inst.address && x.port === inst.sidecarPort),
       });
     }
-    // The node is written with its first instance only: rewriting a node touches every service on it.
-    const newNode = k % ctx.plan.shape.instancesPerNode === 0;
-    const ops: CatalogOp[] = [
-      ...(newNode ? [{ op: 'upsertNode', node: { Node: inst.node, Address: inst.address, Datacenter: 'dc1', TaggedAddresses: {}, Meta: {} } } as const] : []),
-      ...instanceOps(inst),
-    ];
+    let write: () => Promise<unknown>;
+    if (ctx.churnVia === 'http') write = () => registerInstanceHttp(ctx.server.httpAddress, inst, { address: nodeAddress });
+    else {
+      // The node is written with its first instance only: rewriting a node touches every service on it.
+      const newNode = k % ctx.plan.shape.instancesPerNode === 0;
+      const node = { Node: inst.node, Address: nodeAddress, Datacenter: 'dc1', TaggedAddresses: {}, Meta: {} };
+      write = applyOps(ctx, [...(newNode ? [{ op: 'upsertNode', node } as const] : []), ...instanceOps(inst)]);
+    }
+    const acked = async (): Promise<void> => {
+      const issued = performance.now();
+      await write();
+      const at = performance.now();
+      ackLatency.push(at - issued);
+      lastAck = Math.max(lastAck, at);
+    };
     inflight.push(
-      writeAndWait(ctx, ops, expectations).then((r) => {
+      writeAndWait(ctx, acked, expectations).then((r) => {
+        if (r.error !== undefined) errors.push(r.error);
         add(out, r, expectations.length);
       }),
     );
+    issuedBy = performance.now();
   }
   await Promise.all(inflight);
+  const acks = total - errors.length;
+  const ackSeconds = (lastAck - start) / 1000;
+  const lat = spread(ackLatency);
+  out.note =
+    `issued ${total} in ${((issuedBy - start) / 1000).toFixed(1)} s; ${acks} acknowledged, the last ${ackSeconds.toFixed(1)} s after the start ` +
+    `(${ackSeconds > 0 ? (acks / ackSeconds).toFixed(1) : '-'}/s achieved), acknowledged after p50 ${lat?.p50 ?? '-'} ms, p99 ${lat?.p99 ?? '-'} ms` +
+    (errors.length > 0 ? `; ${errors.length} writes failed, e.g. ${errors[0]}` : '');
   return out;
 }
 

@@ -10,6 +10,7 @@
  * request and what a response leaves out taken as removed.
  */
 import * as grpc from '@grpc/grpc-js';
+import { performance } from 'node:perf_hooks';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 import type { Random } from './prng.ts';
 import {
@@ -93,6 +94,8 @@ export class SimProxy {
   private everSynced = false;
   /** Whether it holds all it subscribed to on the current stream. */
   synced = false;
+  /** When (performance.now()) the first CDS response arrived on the current stream. */
+  firstCdsAt: number | undefined;
   bytes = 0;
   messages = 0;
   acks = 0;
@@ -125,6 +128,7 @@ export class SimProxy {
     this.sotwNonce.clear();
     this.ldsRequested = false;
     this.synced = false;
+    this.firstCdsAt = undefined;
     this.client = new grpc.Client(address, grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
     const sotw = this.opts.mode === 'sotw';
     const call = sotw
@@ -194,6 +198,7 @@ export class SimProxy {
   }
 
   private onResponse(r: Received): void {
+    if (r.typeUrl === CLUSTER_TYPE && this.firstCdsAt === undefined) this.firstCdsAt = performance.now();
     this.messages++;
     this.bytes += r.size;
     if (this.opts.recording()) this.recorded.push(r.raw);

@@ -1,7 +1,9 @@
 /** The load generator's pure parts: the mesh plan, flags, percentiles, the recording format, profile summaries. */
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, smokeFailures } from '../../bench/run.ts';
-import { planMesh, instanceOps } from '../../bench/loadgen/mesh-plan.ts';
+import { catalogRegisterBodies, churnInstance, planMesh, instanceOps } from '../../bench/loadgen/mesh-plan.ts';
+import { openFileCount, openFileLimit } from '../../bench/loadgen/proc-stats.ts';
+import { closeSync, openSync } from 'node:fs';
 import { readRecording, writeRecording } from '../../bench/loadgen/replay-server.ts';
 import { spread, promSample, promSum } from '../../bench/loadgen/stats.ts';
 import { topFunctions } from '../../bench/loadgen/profile-top.ts';
@@ -39,6 +41,22 @@ describe('planMesh', () => {
     expect(new Set(svc?.Proxy?.Upstreams?.map((u) => u.LocalBindPort)).size).toBe(5);
   });
 
+  it('places churn instances on shared churn nodes with one address per node, registered without rewriting the node', () => {
+    const plan = planMesh(shape);
+    const a = churnInstance(plan, 0, 'svc-00001');
+    const b = churnInstance(plan, 6, 'svc-00002');
+    const c = churnInstance(plan, 7, 'svc-00001');
+    expect(a.inst.node).toBe(b.inst.node);
+    expect(a.nodeAddress).toBe(b.nodeAddress);
+    expect(c.inst.node).not.toBe(a.inst.node);
+    expect(new Set([a, b, c].map((x) => x.inst.address)).size).toBe(3);
+    expect(plan.instances.map((i) => i.address)).not.toContain(c.inst.address);
+    const bodies = catalogRegisterBodies(b.inst, { address: b.nodeAddress });
+    for (const body of bodies) expect(body).toMatchObject({ Node: b.inst.node, Address: a.nodeAddress, SkipNodeUpdate: true });
+    expect(bodies[0].Check).toMatchObject({ CheckID: b.inst.checkId, Status: 'passing' });
+    expect(bodies[1].Service).toMatchObject({ ID: b.inst.proxyId, Kind: 'connect-proxy', Port: b.inst.sidecarPort });
+  });
+
   it('refuses shapes it cannot build, naming the field', () => {
     expect(() => planMesh({ ...shape, services: 0 })).toThrow(/^services:/);
     expect(() => planMesh({ ...shape, upstreamsPerProxy: 20 })).toThrow(/^upstreamsPerProxy:.*at least 21 services/);
@@ -70,6 +88,12 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--churn-rate', '0'])).toThrow(/--churn-rate/);
     expect(() => parseBenchArgs(['--bogus'])).toThrow(/bogus/);
     expect(() => parseBenchArgs(['--mode', 'rest'])).toThrow(/--mode: must be delta or sotw/);
+    expect(() => parseBenchArgs(['--churn-via', 'carrier-pigeon'])).toThrow(/--churn-via: must be http or store/);
+  });
+
+  it('registers churn through the HTTP API unless told otherwise', () => {
+    expect(parseBenchArgs([]).options.churnVia).toBe('http');
+    expect(parseBenchArgs(['--churn-via', 'store']).options.churnVia).toBe('store');
   });
 });
 
@@ -104,6 +128,17 @@ describe('stats and formats', () => {
     expect(promSample(text, 'b')).toBe(7);
     expect(promSample(text, 'a{x="2"}')).toBe(3);
     expect(promSum(text, 'a')).toBe(5);
+  });
+
+  it('counts this process\'s open files and reads its limit', () => {
+    const before = openFileCount(process.pid);
+    const fd = openSync(new URL(import.meta.url), 'r');
+    try {
+      expect(openFileCount(process.pid)).toBe(before + 1);
+    } finally {
+      closeSync(fd);
+    }
+    expect(openFileLimit()).toBeGreaterThan(0);
   });
 
   it('round-trips a recording', () => {

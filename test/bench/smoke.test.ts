@@ -25,6 +25,15 @@ describe('npm run bench -- --smoke', () => {
     expect(result.scenarios[0]?.unaffectedPushed).toBe(0);
     // The replay ceiling ran on the recorded responses.
     expect(result.connect.replay?.messages).toBe(result.connect.messagesReceived);
+    // Connect and reconnect report when each proxy got its first CDS response, never after it converged.
+    for (const r of [result.connect, result.scenarios[2]]) {
+      expect(r?.firstCdsMissing, r?.name).toBe(0);
+      expect(r?.firstCdsMs?.max ?? Infinity, r?.name).toBeLessThanOrEqual(r?.convergenceMs?.max ?? 0);
+    }
+    // The replay's clients hold their connections in a process of their own, not beside the fleet's.
+    const fds = result.fds.duringReplay;
+    expect(fds?.replayClients).toBeGreaterThanOrEqual(options.proxies);
+    expect(fds?.generator).toBeLessThan(options.proxies + (result.connect.replay?.streams ?? 0));
   });
 
   it('NACKs at a set rate are recorded by the server and never cause a resend loop', { timeout: 120_000 }, async () => {
