@@ -190,7 +190,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       defaultIntentionAllow: opts.defaultIntentionPolicy === 'allow',
       acl,
       limits: opts.limits,
-      metrics: { xds, cache: xdsCache, engine },
+      metrics: { xds, xdsTraffic: xds, cache: xdsCache, engine, registry: xds.metrics },
     });
     await api.listen({ host: opts.httpHost, port: opts.httpPort });
     if (tls && opts.tls?.httpsPort !== undefined) {

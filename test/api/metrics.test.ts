@@ -58,6 +58,8 @@ describe('metrics routes on a bare API', () => {
       mode: 'delta',
       userAgent: 'x',
       connectedSince: at(0),
+      backlogged: false,
+      skippedPushes: 0,
       types: {
         clusters: {
           typeUrl: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',

@@ -15,6 +15,7 @@ export {
   type SnapshotInput,
   type NodeSnapshot,
   type SnapshotChange,
+  type SetSnapshotOptions,
   type CacheStats,
 } from './snapshot-cache.ts';
 export { snapshotConsistencyErrors } from './consistency.ts';

@@ -25,6 +25,15 @@ export interface CacheStats {
   watches: number;
 }
 
+/** How a snapshot came to be. */
+export interface SetSnapshotOptions {
+  /**
+   * When (ms, `Date.now()` clock) the change that produced this snapshot was
+   * committed; handed on with the answers it causes, for convergence metrics.
+   */
+  since?: number;
+}
+
 /** What one setSnapshot changed, by type: names added or updated, and names removed. */
 export type SnapshotChange = Partial<Record<ResourceTypeUrl, { updated: string[]; removed: string[] }>>;
 
@@ -46,6 +55,8 @@ export class SnapshotCache implements ConfigWatcher {
   private readonly interned = new Map<string, WeakRef<Resource>>();
   // The same, keyed by a digest of the object's JSON text: equal content is not encoded again.
   private readonly byContent = new Map<string, WeakRef<Resource>>();
+  // node → type → the earliest commit time of a change not yet handed to a watch.
+  private readonly undelivered = new Map<string, Map<ResourceTypeUrl, number>>();
   private encodings = 0;
 
   /**
@@ -76,8 +87,9 @@ export class SnapshotCache implements ConfigWatcher {
    * Replaces a node's resources. Everything is encoded and checked first: an
    * invalid resource throws InvalidResourceError and nothing is applied.
    * Resources whose content did not change keep their version and wake no one.
+   * `opts.since` goes with the answers of the types that changed.
    */
-  setSnapshot(nodeId: string, input: SnapshotInput): SnapshotChange {
+  setSnapshot(nodeId: string, input: SnapshotInput, opts: SetSnapshotOptions = {}): SnapshotChange {
     const next = new Map<ResourceTypeUrl, Map<string, Resource>>();
     for (const typeUrl of ADS_PUSH_ORDER) {
       const byName = new Map<string, Resource>();
@@ -99,6 +111,7 @@ export class SnapshotCache implements ConfigWatcher {
       const removed = [...before.keys()].filter((n) => !after.has(n));
       if (updated.length > 0 || removed.length > 0) change[typeUrl] = { updated, removed };
     }
+    if (opts.since !== undefined) this.noteSince(nodeId, change, opts.since);
     this.wake(nodeId, previous === undefined ? undefined : change);
     return change;
   }
@@ -106,6 +119,7 @@ export class SnapshotCache implements ConfigWatcher {
   /** Forgets a node's snapshot (its open watches stay and are answered by the next snapshot). */
   clearSnapshot(nodeId: string): void {
     this.snapshots.delete(nodeId);
+    this.undelivered.delete(nodeId);
   }
 
   /** A node's current resources, or undefined before its first snapshot. */
@@ -123,7 +137,7 @@ export class SnapshotCache implements ConfigWatcher {
   createWatch(request: WatchRequest, respond: (response: WatchResponse) => void): CancelWatch {
     const answer = this.answer(request);
     if (answer) {
-      respond(answer);
+      respond(this.withSince(request, answer));
       return () => {};
     }
     const watch: Watch = { request, respond };
@@ -139,7 +153,8 @@ export class SnapshotCache implements ConfigWatcher {
 
   fetch(request: WatchRequest): WatchResponse | undefined {
     const snapshot = this.snapshots.get(request.nodeId);
-    return snapshot ? stateOf(request, snapshot) : undefined;
+    // What is fetched is sent: it delivers the change as an answer would.
+    return snapshot ? this.withSince(request, stateOf(request, snapshot)) : undefined;
   }
 
   /** Answers the node's watches touched by a change (all of them for a first snapshot), in push order. */
@@ -148,15 +163,47 @@ export class SnapshotCache implements ConfigWatcher {
     if (!set) return;
     for (const typeUrl of ADS_PUSH_ORDER) {
       if (change && !change[typeUrl]) continue;
+      let watched = false;
       for (const watch of [...set]) {
         if (watch.request.typeUrl !== typeUrl) continue;
+        watched = true;
         const answer = this.answer(watch.request);
         if (!answer) continue;
         set.delete(watch);
-        watch.respond(answer);
+        watch.respond(this.withSince(watch.request, answer));
       }
+      // A change no open watch was waiting for is delivered by nothing later:
+      // keeping its time would stretch the next change's measure.
+      if (watched) this.undelivered.get(nodeId)?.delete(typeUrl);
     }
     if (set.size === 0) this.watches.delete(nodeId);
+  }
+
+  /**
+   * Remembers when a change was committed, per changed type, until an answer
+   * carries it. Only for a node with open watches: a node no stream watches
+   * gets its whole state on connect, which is not a change reaching a proxy.
+   * A type without an open watch keeps it: its stream is between an answer
+   * and its next watch, which the cache answers at once.
+   */
+  private noteSince(nodeId: string, change: SnapshotChange, since: number): void {
+    if (!this.watches.get(nodeId)?.size) return;
+    let byType = this.undelivered.get(nodeId);
+    for (const typeUrl of Object.keys(change) as ResourceTypeUrl[]) {
+      if (!byType) this.undelivered.set(nodeId, (byType = new Map()));
+      const held = byType.get(typeUrl);
+      byType.set(typeUrl, held === undefined ? since : Math.min(held, since));
+    }
+  }
+
+  /** The answer with the commit time of the change it delivers, which is then delivered. */
+  private withSince(request: WatchRequest, answer: WatchResponse): WatchResponse {
+    const byType = this.undelivered.get(request.nodeId);
+    const since = byType?.get(request.typeUrl);
+    if (since === undefined) return answer;
+    byType!.delete(request.typeUrl);
+    if (byType!.size === 0) this.undelivered.delete(request.nodeId);
+    return { ...answer, since };
   }
 
   private answer(request: WatchRequest): WatchResponse | undefined {

@@ -32,6 +32,11 @@ export interface WatchResponse {
   readonly resources: ReadonlyMap<string, Resource>;
   /** Names in knownVersions (and in the subscription) that no longer exist. */
   readonly removed: readonly string[];
+  /**
+   * When (ms, `Date.now()` clock) the earliest change this answer reflects was
+   * committed, if the cache was told; the server measures change → ACK from it.
+   */
+  readonly since?: number;
 }
 
 /** Stops a watch; calling it after the watch was answered does nothing. */

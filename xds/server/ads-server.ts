@@ -12,6 +12,8 @@ import type { StreamAuthorizer } from './authorize.ts';
 import type { ClientStatusRequest__Output } from '../generated/envoy/service/status/v3/ClientStatusRequest.ts';
 import type { ClientStatusResponse } from '../generated/envoy/service/status/v3/ClientStatusResponse.ts';
 import type { AdsMode, ProxyStatus } from './proxy-status.ts';
+import { TrafficRecorder, type XdsTraffic } from './traffic.ts';
+import { MetricsRegistry } from '../metrics.ts';
 import {
   adsServiceDefinition,
   type DeltaDiscoveryRequest__Output,
@@ -30,6 +32,8 @@ export interface XdsServerOptions {
   authorizeStream?: StreamAuthorizer;
   /** Abuse limits; each breach ends the stream with RESOURCE_EXHAUSTED. */
   limits?: XdsLimits;
+  /** Where the server registers its convergence histogram and stream gauges; absent: a registry of its own (`metrics`). */
+  metrics?: MetricsRegistry;
 }
 
 /** Per-request and per-client bounds on the ADS server. */
@@ -74,9 +78,12 @@ export const XDS_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
 
 type AnyDuplex<Req, Res> = grpc.ServerDuplexStream<Req, Res>;
 
-/** The ADS server: `listen`, `proxies()` for status, `close`. */
+/** The ADS server: `listen`, `proxies()` for status, `traffic()` for totals, `close`. */
 export class XdsServer {
   readonly grpcServer: grpc.Server;
+  /** Holds `switchboard_xds_convergence_seconds`, `switchboard_xds_backlogged_streams` and `switchboard_xds_push_queue_length`. */
+  readonly metrics: MetricsRegistry;
+  private readonly recorder: TrafficRecorder;
   private readonly streams = new Set<AdsStream>();
   private readonly logger: Logger;
   private readonly now: () => Date;
@@ -87,6 +94,8 @@ export class XdsServer {
   constructor(private readonly opts: XdsServerOptions) {
     this.logger = opts.logger.child({ component: 'xds' });
     this.now = opts.now ?? (() => new Date());
+    this.metrics = opts.metrics ?? new MetricsRegistry();
+    this.recorder = new TrafficRecorder(this.metrics);
     this.grpcServer = new grpc.Server(XDS_GRPC_SERVER_OPTIONS);
     this.grpcServer.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: AnyDuplex<DiscoveryRequest__Output, OutgoingDiscoveryResponse>) =>
@@ -141,6 +150,21 @@ export class XdsServer {
     return out;
   }
 
+  /** Running totals of responses, resources and removals sent, ACKs and NACKs heard, streams opened. */
+  traffic(): XdsTraffic {
+    return this.recorder.traffic();
+  }
+
+  /** Streams whose proxy stopped reading, waiting for their call to drain. */
+  backloggedStreams(): number {
+    return this.recorder.backloggedStreams();
+  }
+
+  /** Streams holding answers not yet written (waiting for the end of the tick or for a drain). */
+  queuedStreams(): number {
+    return this.recorder.queuedStreams();
+  }
+
   /** Ends every stream and stops the server. */
   async close(): Promise<void> {
     for (const s of this.streams) s.close();
@@ -178,17 +202,19 @@ export class XdsServer {
     this.streamsPerClient.set(client, open + 1);
     let counted = true;
     const sink: StreamSink = {
-      write: (response) => {
-        if (!ended) call.write(response as Res);
-      },
+      // grpc-js buffers 16 messages per call before write() says no; beyond
+      // that the stream holds only the latest state until 'drain'.
+      write: (response) => (ended ? true : call.write(response as Res)),
       fail: (message, internal) => {
         if (ended) return;
         ended = true;
         call.emit('error', { code: internal ? grpc.status.INTERNAL : grpc.status.INVALID_ARGUMENT, details: message });
       },
     };
-    const stream = new AdsStream(this.nextStreamId++, mode, sink, { cache: this.opts.cache, logger: this.logger, now: this.now });
+    const stream = new AdsStream(this.nextStreamId++, mode, sink, { cache: this.opts.cache, logger: this.logger, now: this.now, observer: this.recorder });
     this.streams.add(stream);
+    this.recorder.opened();
+    call.on('drain', () => stream.onDrain());
     let authorized = this.opts.authorizeStream === undefined;
     let unwatch: (() => void) | undefined;
     const finish = (): void => {

@@ -5,6 +5,11 @@
  * Cache answers arrive through single-shot watches and are gathered until the
  * end of the current tick, so the answers caused by one change are pushed
  * together in ADS_PUSH_ORDER, with cluster and endpoint removals last.
+ *
+ * Back-pressure: once the call refuses more (its write returns false, the
+ * proxy stopped reading), the stream writes nothing until the call drains and
+ * holds only the latest answer per type meanwhile. What it writes after the
+ * drain is computed against what the proxy was actually sent (`known`).
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -15,6 +20,8 @@ import type { Status__Output } from '../generated/google/rpc/Status.ts';
 import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
 import type { AdsMode, ProxyFlavour, ProxyStatus, TypeStatus } from './proxy-status.ts';
 import { flavourOf } from './node-flavour.ts';
+import { PendingAnswers } from './pending-answers.ts';
+import type { StreamObserver } from './traffic.ts';
 
 /** What one stream's proxy holds of one type, for CSDS. */
 export interface HeldResources {
@@ -31,7 +38,8 @@ const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOI
 
 /** Where a stream writes and how it gives up; a thin face of the gRPC call. */
 export interface StreamSink {
-  write(response: OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse): void;
+  /** Writes one response; false when the call wants no more until it drains (then `onDrain` is called). */
+  write(response: OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse): boolean;
   /** Ends the stream with an error status: INVALID_ARGUMENT, or INTERNAL when `internal`. */
   fail(message: string, internal?: boolean): void;
 }
@@ -41,6 +49,8 @@ export interface AdsStreamContext {
   cache: ConfigWatcher;
   logger: Logger;
   now: () => Date;
+  /** Told about every response, reply, convergence and backlog change. */
+  observer?: StreamObserver;
 }
 
 interface TypeState {
@@ -54,6 +64,13 @@ interface TypeState {
   cancel: CancelWatch | undefined;
   answered: boolean;
   lastNonce: string | undefined;
+  /**
+   * The earliest commit time among changes sent since the proxy last replied
+   * to the latest nonce. Only the latest nonce is ever ACKed (older ones are
+   * stale), and its ACK covers everything sent before it, so one number per
+   * type stands for the whole nonce → since map.
+   */
+  unackedSince: number | undefined;
   status: TypeStatus;
 }
 
@@ -66,7 +83,9 @@ function typeVersion(resources: Iterable<Resource>): string {
 /** The server-side state machine of one ADS stream. */
 export class AdsStream {
   private readonly types = new Map<ResourceTypeUrl, TypeState>();
-  private pending = new Map<ResourceTypeUrl, WatchResponse>();
+  private readonly pending: PendingAnswers;
+  /** The call refused a write and has not drained since. */
+  private backlogged = false;
   private flushScheduled = false;
   private closed = false;
   private nonces = 0;
@@ -86,6 +105,7 @@ export class AdsStream {
   ) {
     this.connectedSince = ctx.now();
     this.log = ctx.logger.child({ stream: id, mode });
+    this.pending = new PendingAnswers((delta) => ctx.observer?.queueChanged(delta));
   }
 
   /** Handles one state-of-the-world DiscoveryRequest. */
@@ -161,12 +181,28 @@ export class AdsStream {
     this.rewatch(st);
   }
 
+  /** The call drained: what was held back is written, as it stands now. */
+  onDrain(): void {
+    if (this.closed || !this.backlogged) return;
+    this.setBacklogged(false);
+    this.log.debug({ skipped: this.pending.skipped }, 'proxy reading again');
+    // The answers held are kept current by their watches; those stop now and
+    // reopen after the flush, against what is then sent.
+    for (const typeUrl of this.pending.types()) {
+      const st = this.types.get(typeUrl);
+      st?.cancel?.();
+      if (st) st.cancel = undefined;
+    }
+    if (this.pending.size > 0) this.scheduleFlush();
+  }
+
   /** Stops every watch; nothing is written afterwards. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const st of this.types.values()) st.cancel?.();
-    this.pending.clear();
+    this.pending.takeAll();
+    this.setBacklogged(false);
   }
 
   /** This stream's status, or undefined before the proxy named itself. */
@@ -189,6 +225,8 @@ export class AdsStream {
       mode: this.mode,
       userAgent: this.userAgent,
       connectedSince: this.connectedSince.toISOString(),
+      backlogged: this.backlogged,
+      skippedPushes: this.pending.skipped,
       types,
     };
   }
@@ -245,6 +283,7 @@ export class AdsStream {
       cancel: undefined,
       answered: false,
       lastNonce: undefined,
+      unackedSince: undefined,
       status: { typeUrl, wildcard: false, subscribed: [], resources: [], staleRequests: 0 },
     };
     this.types.set(typeUrl, st);
@@ -252,8 +291,14 @@ export class AdsStream {
   }
 
   private recordReply(st: TypeState, nonce: string, error: Status__Output | undefined): void {
-    const at = this.ctx.now().toISOString();
+    const now = this.ctx.now();
+    const at = now.toISOString();
     const version = st.status.lastSent?.version ?? '';
+    const since = st.unackedSince;
+    st.unackedSince = undefined;
+    this.ctx.observer?.replied(!error);
+    // A NACKed change did not converge: it is not measured.
+    if (!error && since !== undefined) this.ctx.observer?.converged(st.typeUrl, (now.getTime() - since) / 1000);
     if (error) {
       // The proxy keeps its last good config; we keep what we sent as "known"
       // so the same content is never pushed again: no resend loop.
@@ -298,7 +343,43 @@ export class AdsStream {
 
   private enqueue(response: WatchResponse): void {
     if (this.closed) return;
-    this.pending.set(response.typeUrl, response);
+    this.pending.put(response);
+    if (this.backlogged) {
+      const st = this.types.get(response.typeUrl);
+      if (st) this.trackPending(st);
+      return;
+    }
+    this.scheduleFlush();
+  }
+
+  /**
+   * While backlogged, watches the type against the answer held rather than
+   * against what the proxy holds, so the cache answers each later change
+   * (which replaces the held answer) and not the held one again and again.
+   */
+  private trackPending(st: TypeState): void {
+    const held = this.pending.get(st.typeUrl);
+    if (!held) return;
+    st.cancel?.();
+    st.cancel = undefined;
+    const heldVersions = new Map<string, string>();
+    for (const r of held.resources.values()) heldVersions.set(r.name, r.version);
+    let answered = false;
+    const cancel = this.ctx.cache.createWatch({ ...this.watchRequest(st), knownVersions: heldVersions, answerWhenEmpty: false }, (response) => {
+      answered = true;
+      st.cancel = undefined;
+      this.enqueue(response);
+    });
+    if (!answered) st.cancel = cancel;
+  }
+
+  private setBacklogged(on: boolean): void {
+    if (this.backlogged === on) return;
+    this.backlogged = on;
+    this.ctx.observer?.backlogChanged(on ? 1 : -1);
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     queueMicrotask(() => {
@@ -315,9 +396,17 @@ export class AdsStream {
 
   private flush(): void {
     this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = new Map();
     if (this.closed) return;
+    if (this.backlogged) {
+      for (const typeUrl of this.pending.types()) {
+        const st = this.types.get(typeUrl);
+        if (st) this.trackPending(st);
+      }
+      return;
+    }
+    // A batch is written whole even if the call fills up halfway: its order
+    // (make-before-break) matters more than a few responses more in the buffer.
+    const batch = this.pending.takeAll();
     const forced = this.dependentResends(batch);
     const removalsLast: Array<() => void> = [];
     for (const typeUrl of ADS_PUSH_ORDER) {
@@ -330,19 +419,20 @@ export class AdsStream {
       const removed = answer.removed.filter((n) => st.known.has(n));
       const mustAnswer = st.wildcard && !st.answered;
       const deferRemoval = REMOVED_LAST.has(typeUrl) && removed.length > 0;
+      const since = answer.since;
       if (this.mode === 'delta') {
         const removeNow = deferRemoval ? [] : removed;
-        if (upserts.length > 0 || removeNow.length > 0 || mustAnswer) this.sendDelta(st, upserts, removeNow);
-        if (deferRemoval) removalsLast.push(() => this.sendDelta(st, [], removed));
+        if (upserts.length > 0 || removeNow.length > 0 || mustAnswer) this.sendDelta(st, upserts, removeNow, since);
+        if (deferRemoval) removalsLast.push(() => this.sendDelta(st, [], removed, since));
       } else if (deferRemoval) {
         // Until everything that used them is updated, the removed ones stay in the set.
         if (upserts.length > 0 || mustAnswer) {
           const kept = removed.map((n) => st.sent.get(n)).filter((r): r is Resource => r !== undefined);
-          this.sendSotw(st, [...current, ...kept], upserts, []);
+          this.sendSotw(st, [...current, ...kept], upserts, [], since);
         }
-        removalsLast.push(() => this.sendSotw(st, current, [], removed));
+        removalsLast.push(() => this.sendSotw(st, current, [], removed, since));
       } else if (upserts.length > 0 || removed.length > 0 || mustAnswer) {
-        this.sendSotw(st, current, upserts, removed);
+        this.sendSotw(st, current, upserts, removed, since);
       }
     }
     for (const send of removalsLast) send();
@@ -391,7 +481,7 @@ export class AdsStream {
     return `${this.id}-${this.nonces}`;
   }
 
-  private sendSotw(st: TypeState, resources: Resource[], upserts: Resource[], removed: string[]): void {
+  private sendSotw(st: TypeState, resources: Resource[], upserts: Resource[], removed: string[], since: number | undefined): void {
     for (const r of upserts) st.known.set(r.name, r.version), st.sent.set(r.name, r);
     for (const n of removed) st.known.delete(n), st.sent.delete(n);
     const response: OutgoingDiscoveryResponse = {
@@ -400,11 +490,11 @@ export class AdsStream {
       type_url: st.typeUrl,
       nonce: this.nextNonce(),
     };
-    this.record(st, response.version_info, response.nonce, resources.length, removed.length);
-    this.sink.write(response);
+    this.record(st, response.version_info, response.nonce, resources.length, removed.length, since);
+    this.write(response, resources.length, removed.length);
   }
 
-  private sendDelta(st: TypeState, upserts: Resource[], removed: string[]): void {
+  private sendDelta(st: TypeState, upserts: Resource[], removed: string[], since: number | undefined): void {
     for (const r of upserts) st.known.set(r.name, r.version), st.sent.set(r.name, r);
     for (const n of removed) st.known.delete(n), st.sent.delete(n);
     const response: OutgoingDeltaDiscoveryResponse = {
@@ -414,13 +504,22 @@ export class AdsStream {
       removed_resources: removed,
       nonce: this.nextNonce(),
     };
-    this.record(st, response.system_version_info, response.nonce, upserts.length, removed.length);
-    this.sink.write(response);
+    this.record(st, response.system_version_info, response.nonce, upserts.length, removed.length, since);
+    this.write(response, upserts.length, removed.length);
   }
 
-  private record(st: TypeState, version: string, nonce: string, count: number, removed: number): void {
+  private write(response: OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse, resources: number, removals: number): void {
+    this.ctx.observer?.sent(resources, removals);
+    if (!this.sink.write(response) && !this.closed) {
+      this.setBacklogged(true);
+      this.log.debug('proxy not reading: holding pushes until the call drains');
+    }
+  }
+
+  private record(st: TypeState, version: string, nonce: string, count: number, removed: number, since: number | undefined): void {
     st.answered = true;
     st.lastNonce = nonce;
+    if (since !== undefined) st.unackedSince = st.unackedSince === undefined ? since : Math.min(st.unackedSince, since);
     st.status.lastSent = { version, nonce, at: this.ctx.now().toISOString() };
     this.log.debug({ type: TYPE_SHORT_NAMES[st.typeUrl], version, nonce, resources: count, removed }, 'pushed');
   }

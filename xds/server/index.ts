@@ -11,3 +11,4 @@ export type { ProxyStatus, TypeStatus, VersionStamp, NackRecord, ProxyFlavour, A
 export { csdsServiceDefinition, clientStatus } from './csds.ts';
 export type { HeldResources } from './ads-stream.ts';
 export { aclStreamAuthorizer, registeredServiceOf, XDS_TOKEN_METADATA, type StreamAuthorizer, type StreamDecision, type AclStreamAuthorizerOptions } from './authorize.ts';
+export { CONVERGENCE_BUCKETS, type XdsTraffic, type StreamObserver } from './traffic.ts';

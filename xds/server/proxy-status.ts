@@ -44,6 +44,10 @@ export interface ProxyStatus {
   mode: AdsMode;
   userAgent: string;
   connectedSince: string;
+  /** The proxy stopped reading: pushes wait for its connection to drain, only the latest state per type is kept. */
+  backlogged: boolean;
+  /** Pushes replaced by a later state before they could be written (intermediate versions the proxy never saw). */
+  skippedPushes: number;
   /** By short type name (`clusters`, `endpoints`, ...). */
   types: Record<string, TypeStatus>;
 }
