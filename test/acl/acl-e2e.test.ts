@@ -9,11 +9,13 @@ import Consul from 'consul';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../cli/logger.ts';
 import { defaultServerOptions, startServer, type RunningServer } from '../../cli/server.ts';
 import { adsServiceDefinition } from '../../xds/index.ts';
 import { CLUSTER_TYPE, SECRET_TYPE } from '../../xds/type-urls.ts';
+import { messageType } from '../../xds/protos.ts';
 import { AdsTestStream, makeNode, type DeltaResponse } from '../xds/ads-client.ts';
 import type { DeltaDiscoveryRequest } from '../../xds/generated/envoy/service/discovery/v3/DeltaDiscoveryRequest.ts';
 import { routesSeenByAcl, routesWithoutAclRule } from '../../api/acl-enforce.ts';
@@ -247,10 +249,13 @@ describe('ACLs on xDS streams', () => {
     expect((clusters.resources ?? []).map((r) => r.name)).toContain('local_app');
     s.send({ type_url: CLUSTER_TYPE, response_nonce: clusters.nonce });
 
-    s.send({ type_url: SECRET_TYPE, resource_names_subscribe: ['leaf:web', 'leaf:api'] });
+    // Every proxy's leaf is called `leaf`; asking for another name gets nothing, and `leaf` is api's own.
+    s.send({ type_url: SECRET_TYPE, resource_names_subscribe: ['leaf:web', 'leaf'] });
     const secrets = await s.next(5000);
     expect(secrets.type_url).toBe(SECRET_TYPE);
-    expect((secrets.resources ?? []).map((r) => r.name)).toEqual(['leaf:api']);
+    expect((secrets.resources ?? []).map((r) => r.name)).toEqual(['leaf']);
+    const leafPem = decodeSecretPem(secrets.resources?.[0]?.resource?.value);
+    expect(new X509Certificate(leafPem).subjectAltName).toMatch(/\/svc\/api(,|$)/);
     s.send({ type_url: SECRET_TYPE, response_nonce: secrets.nonce });
     await s.expectSilence(300);
 
@@ -268,3 +273,11 @@ describe('ACLs on xDS streams', () => {
     expect((await s.next(5000)).type_url).toBe(CLUSTER_TYPE);
   });
 });
+
+/** The certificate chain PEM of an encoded envoy Secret. */
+function decodeSecretPem(value: Buffer | Uint8Array | string | undefined): string {
+  if (!value || typeof value === 'string') throw new Error('secret without bytes');
+  const type = messageType('envoy.extensions.transport_sockets.tls.v3.Secret');
+  const secret = type.toObject(type.decode(value)) as { tls_certificate?: { certificate_chain?: { inline_string?: string } } };
+  return secret.tls_certificate?.certificate_chain?.inline_string ?? '';
+}

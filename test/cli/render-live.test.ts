@@ -55,7 +55,7 @@ describe('switchboard render against a live server', () => {
     expect(names(r.resources.clusters).sort()).toEqual([apiSni, 'local_app']);
     expect(names(r.resources.routes)).toEqual(['api']);
     expect(names(r.resources.endpoints)).toEqual([apiSni]);
-    expect(names(r.resources.secrets).sort()).toEqual(['ca-roots', 'leaf:web']);
+    expect(names(r.resources.secrets).sort()).toEqual(['ca-roots', 'leaf']);
     // The api sidecar's endpoint is the one registered, decoded with Envoy's protos.
     expect(JSON.stringify(r.resources.endpoints[0])).toContain('"port_value":21500');
   });

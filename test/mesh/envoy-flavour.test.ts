@@ -96,9 +96,9 @@ describe('Envoy sidecars configured from registrations', () => {
     const routes = await fetchDelta(s, { type_url: ROUTE_TYPE, resource_names_subscribe: routeNames });
     expect(JSON.stringify(routes.get('api'))).toContain(`"cluster":"${apiSni}"`);
 
-    const secrets = await fetchDelta(s, { type_url: SECRET_TYPE, resource_names_subscribe: ['leaf:web', 'ca-roots'] });
-    expect([...secrets.keys()].sort()).toEqual(['ca-roots', 'leaf:web']);
-    const leafPem = String(at(secrets.get('leaf:web'), 'tls_certificate', 'certificate_chain', 'inline_string'));
+    const secrets = await fetchDelta(s, { type_url: SECRET_TYPE, resource_names_subscribe: ['leaf', 'ca-roots'] });
+    expect([...secrets.keys()].sort()).toEqual(['ca-roots', 'leaf']);
+    const leafPem = String(at(secrets.get('leaf'), 'tls_certificate', 'certificate_chain', 'inline_string'));
     const leaf = new X509Certificate(leafPem);
     expect(leaf.subjectAltName).toContain(`URI:${spiffe('web')}`);
     const rootPem = String(at(secrets.get('ca-roots'), 'validation_context', 'trusted_ca', 'inline_string'));
@@ -139,7 +139,7 @@ describe('Envoy sidecars configured from registrations', () => {
       { name: v1, weight: { value: 7500 } },
       { name: v2, weight: { value: 2500 } },
     ]);
-    const secrets = await fetchDelta(s, { type_url: SECRET_TYPE, resource_names_subscribe: ['leaf:web', 'ca-roots'] });
+    const secrets = await fetchDelta(s, { type_url: SECRET_TYPE, resource_names_subscribe: ['leaf', 'ca-roots'] });
     const checked = validateResourceSet({
       listeners: [...listeners.values()],
       clusters: [...first.values()],

@@ -83,7 +83,7 @@ export function makePublicListener(addr = '10.0.0.1', port = 21000): Record<stri
         }],
         transport_socket: {
           name: 'tls',
-          typed_config: { '@type': DOWNSTREAM_TLS_TYPE, common_tls_context: makeCommonTls('leaf:web'), require_client_certificate: { value: true } },
+          typed_config: { '@type': DOWNSTREAM_TLS_TYPE, common_tls_context: makeCommonTls('leaf'), require_client_certificate: { value: true } },
         },
       },
     ],
@@ -121,7 +121,7 @@ export function makeEdsCluster(service: string): Record<string, unknown> {
     outlier_detection: { consecutive_5xx: { value: 5 }, interval: { seconds: 10 } },
     transport_socket: {
       name: 'tls',
-      typed_config: { '@type': UPSTREAM_TLS_TYPE, sni: name, common_tls_context: makeCommonTls('leaf:web') },
+      typed_config: { '@type': UPSTREAM_TLS_TYPE, sni: name, common_tls_context: makeCommonTls('leaf') },
     },
   };
 }
@@ -181,7 +181,7 @@ export function makeRoute(prefix: string, target: RouteTarget): Record<string, u
 }
 
 /** The proxy's leaf certificate secret. */
-export function makeLeafSecret(name = 'leaf:web'): Record<string, unknown> {
+export function makeLeafSecret(name = 'leaf'): Record<string, unknown> {
   return { name, tls_certificate: { certificate_chain: { inline_string: PEM }, private_key: { inline_string: '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n' } } };
 }
 

@@ -90,7 +90,12 @@ export function encodeResource(typeUrl: ResourceTypeUrl, obj: ResourceObject): R
     const message = type.fromObject(obj);
     const verifyError = type.verify(message);
     if (verifyError) throw new Error(verifyError);
-    value = Buffer.from(type.encode(message).finish());
+    // A Buffer of its own, not a slice of Node's shared 8 KB pool: a resource
+    // lives as long as some proxy holds it, and a pooled slice would keep the
+    // whole slab (and the other slices' dead bytes) alive with it.
+    const bytes = type.encode(message).finish();
+    value = Buffer.allocUnsafeSlow(bytes.length);
+    value.set(bytes);
   } catch (err) {
     throw new InvalidResourceError(typeUrl, name, (err as Error).message);
   }

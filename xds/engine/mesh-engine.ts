@@ -41,9 +41,16 @@ interface TrackedProxy {
   problem: ProxyProblem | undefined;
   /** The last build failed: its dependencies may be incomplete (an unknown node id names nothing), so any change retries it. */
   failed: boolean;
-  /** The keys under which it is indexed in `dependents` (see depKeys). */
-  indexed: string[];
+  /** The entries of `dependents` that list it (the sets themselves, so no proxy holds key strings of its own). */
+  indexed: Dependents[];
   idleTimer: NodeJS.Timeout | undefined;
+}
+
+/** The proxies depending on one key of the dependency index. */
+class Dependents extends Set<string> {
+  constructor(readonly key: string) {
+    super();
+  }
 }
 
 /** Proxies rebuilt between two yields to the event loop. */
@@ -59,7 +66,7 @@ export class MeshEngine implements ConfigWatcher {
   /** Resources built once and shared by every proxy with the same inputs. */
   private readonly memo = new SharedBuilds();
   /** Dependency key → the proxies whose last snapshot read it, so a change finds its proxies without a scan. */
-  private readonly dependents = new Map<string, Set<string>>();
+  private readonly dependents = new Map<string, Dependents>();
   /** Proxies whose last build failed: any change retries them. */
   private readonly failedIds = new Set<string>();
   private readonly dirty = new Set<string>();
@@ -211,22 +218,22 @@ export class MeshEngine implements ConfigWatcher {
 
   /** Points the dependency index at a proxy's new dependencies. */
   private reindex(nodeId: string, p: TrackedProxy, deps: SnapshotDependencies): void {
-    const keys = [...new Set([...deps.services.map((s) => `s:${s}`), ...deps.connect.map((s) => `c:${s}`), ...deps.configEntries.map((k) => `e:${k}`)])];
-    const next = new Set(keys);
-    for (const key of p.indexed) {
-      if (next.has(key)) continue;
-      const ids = this.dependents.get(key);
-      ids?.delete(nodeId);
-      if (ids && ids.size === 0) this.dependents.delete(key);
-    }
-    const before = new Set(p.indexed);
-    for (const key of keys) {
-      if (before.has(key)) continue;
+    const next = new Set<Dependents>();
+    const add = (key: string): void => {
       let ids = this.dependents.get(key);
-      if (!ids) this.dependents.set(key, (ids = new Set()));
+      if (!ids) this.dependents.set(key, (ids = new Dependents(key)));
       ids.add(nodeId);
+      next.add(ids);
+    };
+    for (const s of deps.services) add(`s:${s}`);
+    for (const s of deps.connect) add(`c:${s}`);
+    for (const k of deps.configEntries) add(`e:${k}`);
+    for (const ids of p.indexed) {
+      if (next.has(ids)) continue;
+      ids.delete(nodeId);
+      if (ids.size === 0) this.dependents.delete(ids.key);
     }
-    p.indexed = keys;
+    p.indexed = [...next];
   }
 
   private markDirty(nodeId: string): void {

@@ -90,14 +90,13 @@ export function buildClusters(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Buil
   const td = s.tls.trustDomain;
   switch (s.kind) {
     case 'connect-proxy': {
-      const service = s.identity.service;
       const { localAppAddress, localAppPort, protocol } = s.inbound;
       return uniqueByName([
         memo.byKey(memoKey('local-app', localAppAddress, localAppPort, protocol), () => localAppCluster(localAppAddress, localAppPort, protocol)),
         ...s.upstreams.flatMap((u) =>
           upstreamTargets(td, u).map((t) =>
-            memo.byKey(memoKey('cluster-envoy', service, td, u.protocol, t), () =>
-              edsCluster(t, 'envoy', envoyUpstreamTls(service, t.name, td, t.destination, t.alsoAccept), http2Options(u.protocol)),
+            memo.byKey(memoKey('cluster-envoy', td, u.protocol, t), () =>
+              edsCluster(t, 'envoy', envoyUpstreamTls(t.name, td, t.destination, t.alsoAccept), http2Options(u.protocol)),
             ),
           ),
         ),

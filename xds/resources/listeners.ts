@@ -45,7 +45,7 @@ function rdsHcm(prefix: string, routeName: string): EnvoyMessage {
   };
 }
 
-function sidecarPublicListener(service: string, inbound: InboundSnapshot): BuiltResource {
+function sidecarPublicListener(inbound: InboundSnapshot): BuiltResource {
   const name = publicListenerName(inbound.address, inbound.port);
   const prefix = 'public_listener';
   const filters = isHttpProtocol(inbound.protocol)
@@ -69,7 +69,7 @@ function sidecarPublicListener(service: string, inbound: InboundSnapshot): Built
       name,
       address: socketAddress(inbound.address, inbound.port),
       traffic_direction: 'INBOUND',
-      filter_chains: [{ transport_socket: envoyDownstreamTls(service), filters }],
+      filter_chains: [{ transport_socket: envoyDownstreamTls(), filters }],
     },
   };
 }
@@ -137,16 +137,15 @@ function grpcServerListener(instance: string, inbound: InboundSnapshot): BuiltRe
 
 /**
  * Every listener of a proxy, sorted by name. An upstream listener is shared by
- * every proxy binding the same upstream the same way; a public listener is
- * rebuilt only when its address or authorization changed (see memo.ts).
+ * every proxy binding the same upstream the same way (see memo.ts); the
+ * inbound listener is the proxy's own.
  */
 export function buildListeners(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): BuiltResource[] {
   switch (s.kind) {
     case 'connect-proxy': {
       const td = s.tls.trustDomain;
-      const { address, port, protocol, authorization } = s.inbound;
-      const service = s.identity.service;
-      const inbound = memo.byIdentity(authorization, memoKey('public', service, address, port, protocol), () => sidecarPublicListener(service, s.inbound));
+      // Per proxy (its own address): built fresh, so no proxy's listener outlives its build in memory.
+      const inbound = sidecarPublicListener(s.inbound);
       const upstreams = s.upstreams.map((u) =>
         memo.byKey(memoKey('upstream', td, u.id, u.destination, u.localBindAddress, u.localBindPort, u.protocol), () => sidecarUpstreamListener(td, u)),
       );
@@ -157,7 +156,7 @@ export function buildListeners(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Bui
       const inbound = s.inbound;
       const instance = s.certificateProviderInstance;
       if (inbound) {
-        out.push(memo.byIdentity(inbound.authorization, memoKey('grpc-server', instance, inbound.address, inbound.port), () => grpcServerListener(instance, inbound)));
+        out.push(grpcServerListener(instance, inbound));
       }
       return out.sort(byName);
     }

@@ -1,11 +1,11 @@
 /** SDS secrets for Envoy: the proxy's own leaf, and the trusted roots. Proxyless gRPC reads files instead. */
-import { leafSecretName, ROOTS_SECRET_NAME } from '../snapshot/names.ts';
+import { LEAF_SECRET_NAME, ROOTS_SECRET_NAME } from '../snapshot/names.ts';
 import { assertNever, type ProxySnapshot } from '../snapshot/types.ts';
 import { byName, type BuiltResource } from './common.ts';
 import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
 
-function leafSecret(service: string, certPEM: string, keyPEM: string): BuiltResource {
-  const name = leafSecretName(service);
+function leafSecret(certPEM: string, keyPEM: string): BuiltResource {
+  const name = LEAF_SECRET_NAME;
   return {
     name,
     resource: {
@@ -33,9 +33,8 @@ export function buildSecrets(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Built
   switch (s.kind) {
     case 'connect-proxy': {
       const { leafCertPEM, leafKeyPEM, rootsPEM } = s.tls;
-      const service = s.identity.service;
       return [
-        memo.byKey(memoKey('leaf', service, leafCertPEM, leafKeyPEM), () => leafSecret(service, leafCertPEM, leafKeyPEM)),
+        memo.byKey(memoKey('leaf', leafCertPEM, leafKeyPEM), () => leafSecret(leafCertPEM, leafKeyPEM)),
         memo.byKey(memoKey('roots', rootsPEM), () => rootsSecret(rootsPEM)),
       ].sort(byName);
     }

@@ -25,10 +25,14 @@ export function upstreamListenerName(upstreamId: string, address: string, port: 
 /** The static cluster that points at the application behind a sidecar. */
 export const LOCAL_APP_CLUSTER = 'local_app';
 
-/** SDS name of a service's leaf certificate. */
-export function leafSecretName(service: string): string {
-  return `leaf:${service}`;
-}
+/**
+ * SDS name of the proxy's own leaf certificate. A proxy carries exactly one
+ * identity, so the name is the same for every proxy (the content differs):
+ * a cluster that references it is then the same resource for every proxy with
+ * that upstream, whatever service the proxy fronts, and is built, validated and
+ * encoded once for all of them.
+ */
+export const LEAF_SECRET_NAME = 'leaf';
 
 /** SDS name of the trusted roots (the same for every proxy of a trust domain). */
 export const ROOTS_SECRET_NAME = 'ca-roots';
