@@ -15,7 +15,7 @@ export interface XdsTrafficTotals {
   responsesSent?: number;
   /** Resources carried by those responses (delta: updated ones; SotW: every one listed). */
   resourcesSent?: number;
-  /** Names removed in delta responses. */
+  /** Names removed: delta `removed_resources`, or names a SotW response no longer lists. */
   removalsSent?: number;
   /** Requests that ACKed a response. */
   acksReceived?: number;
@@ -99,7 +99,7 @@ export function registerServerMetrics(registry: MetricsRegistry, sources: Metric
     const names: Record<keyof XdsTrafficTotals, [string, string]> = {
       responsesSent: ['switchboard_xds_responses_sent_total', 'Discovery responses written to proxies.'],
       resourcesSent: ['switchboard_xds_resources_sent_total', 'Resources carried by discovery responses.'],
-      removalsSent: ['switchboard_xds_removals_sent_total', 'Resource names removed in delta responses.'],
+      removalsSent: ['switchboard_xds_removals_sent_total', 'Resource names removed from proxies (delta removed_resources, or left out of a SotW set).'],
       acksReceived: ['switchboard_xds_acks_total', 'Requests that accepted a response (ACK).'],
       nacksReceived: ['switchboard_xds_nacks_total', 'Requests that rejected a response (NACK).'],
       streamsOpened: ['switchboard_xds_streams_opened_total', 'ADS streams opened since start.'],

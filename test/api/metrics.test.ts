@@ -154,6 +154,14 @@ describe('metrics of a whole server', () => {
       expect(gauge('switchboard_event_loop_lag_seconds', { quantile: '0.99' })).toBeGreaterThanOrEqual(0);
       expect(json?.Counters.find((c) => c.Name === 'switchboard_process_cpu_seconds_total' && c.Labels['mode'] === 'user')?.Sum).toBeGreaterThan(0);
       expect(typeof json?.Timestamp).toBe('string');
+
+      // The xDS server's own totals and gauges, kept as streams work.
+      const text = (await server.api.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(sample(text, 'switchboard_xds_streams_opened_total')).toBe(1);
+      expect(sample(text, 'switchboard_xds_responses_sent_total')).toBe(server.xds.traffic().responsesSent);
+      expect(sample(text, 'switchboard_xds_backlogged_streams')).toBe(0);
+      expect(sample(text, 'switchboard_xds_push_queue_length')).toBe(0);
+      expect(text).toContain('# TYPE switchboard_xds_convergence_seconds histogram');
     } finally {
       client.close();
     }
