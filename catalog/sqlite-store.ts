@@ -63,6 +63,8 @@ const toCheck = (r: Row): CheckRecord => ({ ...JSON.parse(r.body), CreateIndex: 
 /** The SQLite implementation of CatalogStore. */
 export class SqliteCatalogStore implements CatalogStore {
   private readonly hub = new WatchHub();
+  /** topic → index, read through to SQLite and forgotten at every write. */
+  private readonly topicIndexes = new Map<string, number>();
   private readonly stmt: Record<string, Statement>;
   private readonly txn: (ops: readonly CatalogOp[]) => ChangeEvent | undefined;
   private closed = false;
@@ -112,8 +114,13 @@ export class SqliteCatalogStore implements CatalogStore {
   topicIndex(topics: Iterable<string>): number {
     let max = 1;
     for (const t of topics) {
-      const row = this.stmt.topic!.get(t) as { idx: number } | undefined;
-      if (row && row.idx > max) max = row.idx;
+      // Read many times between two writes (every proxy rebuilt asks), so kept until the next write.
+      let idx = this.topicIndexes.get(t);
+      if (idx === undefined) {
+        const row = this.stmt.topic!.get(t) as { idx: number } | undefined;
+        this.topicIndexes.set(t, (idx = row?.idx ?? 0));
+      }
+      if (idx > max) max = idx;
     }
     return max;
   }
@@ -124,9 +131,11 @@ export class SqliteCatalogStore implements CatalogStore {
     try {
       ev = this.txn(ops);
     } catch (err) {
+      this.topicIndexes.clear();
       if (err instanceof TxnAbort) return { ok: false, reason: err.reason, message: err.message, index: this.currentIndex() };
       throw err;
     }
+    this.topicIndexes.clear();
     if (!ev) return { ok: true, index: this.currentIndex() };
     this.hub.publish(ev);
     return { ok: true, index: ev.index };
