@@ -11,16 +11,17 @@
  * holds only the latest answer per type meanwhile. What it writes after the
  * drain is computed against what the proxy was actually sent (`known`).
  */
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CancelWatch, ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
-import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, TYPE_SHORT_NAMES, WILDCARD_TYPES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
+import type { ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
+import { TYPE_SHORT_NAMES, WILDCARD_TYPES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
 import type { Node__Output } from '../generated/envoy/config/core/v3/Node.ts';
 import type { Status__Output } from '../generated/google/rpc/Status.ts';
 import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
 import type { AdsMode, ProxyFlavour, ProxyStatus, TypeStatus } from './proxy-status.ts';
 import { flavourOf } from './node-flavour.ts';
 import { PendingAnswers } from './pending-answers.ts';
+import { dependentNames, planPush } from './push-plan.ts';
+import { newTypeState, sameSet, typeVersion, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 
 /** What one stream's proxy holds of one type, for CSDS. */
@@ -32,9 +33,6 @@ export interface HeldResources {
   /** Names subscribed that do not exist. */
   missing: string[];
 }
-
-/** Types whose removals go out after every other push of a change (make-before-break). */
-const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOINT_TYPE]);
 
 /** Where a stream writes and how it gives up; a thin face of the gRPC call. */
 export interface StreamSink {
@@ -51,33 +49,6 @@ export interface AdsStreamContext {
   now: () => Date;
   /** Told about every response, reply, convergence and backlog change. */
   observer?: StreamObserver;
-}
-
-interface TypeState {
-  readonly typeUrl: ResourceTypeUrl;
-  wildcard: boolean;
-  names: Set<string>;
-  /** name → version the proxy holds (was last sent, or declared on a delta reconnect). */
-  readonly known: Map<string, string>;
-  /** The Resources behind `known` (absent for versions a delta client declared). */
-  readonly sent: Map<string, Resource>;
-  cancel: CancelWatch | undefined;
-  answered: boolean;
-  lastNonce: string | undefined;
-  /**
-   * The earliest commit time among changes sent since the proxy last replied
-   * to the latest nonce. Only the latest nonce is ever ACKed (older ones are
-   * stale), and its ACK covers everything sent before it, so one number per
-   * type stands for the whole nonce → since map.
-   */
-  unackedSince: number | undefined;
-  status: TypeStatus;
-}
-
-/** A hash naming the set of (name, version) pairs a type holds: version_info of SotW responses. */
-function typeVersion(resources: Iterable<Resource>): string {
-  const entries = [...resources].map((r) => `${r.name}\0${r.version}`).sort();
-  return createHash('sha256').update(entries.join('\n')).digest('base64url').slice(0, 16);
 }
 
 /** The server-side state machine of one ADS stream. */
@@ -274,18 +245,7 @@ export class AdsStream {
   }
 
   private newState(typeUrl: ResourceTypeUrl): TypeState {
-    const st: TypeState = {
-      typeUrl,
-      wildcard: false,
-      names: new Set(),
-      known: new Map(),
-      sent: new Map(),
-      cancel: undefined,
-      answered: false,
-      lastNonce: undefined,
-      unackedSince: undefined,
-      status: { typeUrl, wildcard: false, subscribed: [], resources: [], staleRequests: 0 },
-    };
+    const st = newTypeState(typeUrl);
     this.types.set(typeUrl, st);
     return st;
   }
@@ -408,34 +368,10 @@ export class AdsStream {
     // (make-before-break) matters more than a few responses more in the buffer.
     const batch = this.pending.takeAll();
     const forced = this.dependentResends(batch);
-    const removalsLast: Array<() => void> = [];
-    for (const typeUrl of ADS_PUSH_ORDER) {
-      const answer = batch.get(typeUrl);
-      const st = this.types.get(typeUrl);
-      if (!answer || !st) continue;
-      const force = forced.get(typeUrl);
-      const current = [...answer.resources.values()];
-      const upserts = current.filter((r) => st.known.get(r.name) !== r.version || force?.has(r.name));
-      const removed = answer.removed.filter((n) => st.known.has(n));
-      const mustAnswer = st.wildcard && !st.answered;
-      const deferRemoval = REMOVED_LAST.has(typeUrl) && removed.length > 0;
-      const since = answer.since;
-      if (this.mode === 'delta') {
-        const removeNow = deferRemoval ? [] : removed;
-        if (upserts.length > 0 || removeNow.length > 0 || mustAnswer) this.sendDelta(st, upserts, removeNow, since);
-        if (deferRemoval) removalsLast.push(() => this.sendDelta(st, [], removed, since));
-      } else if (deferRemoval) {
-        // Until everything that used them is updated, the removed ones stay in the set.
-        if (upserts.length > 0 || mustAnswer) {
-          const kept = removed.map((n) => st.sent.get(n)).filter((r): r is Resource => r !== undefined);
-          this.sendSotw(st, [...current, ...kept], upserts, [], since);
-        }
-        removalsLast.push(() => this.sendSotw(st, current, [], removed, since));
-      } else if (upserts.length > 0 || removed.length > 0 || mustAnswer) {
-        this.sendSotw(st, current, upserts, removed, since);
-      }
+    for (const r of planPush(this.mode, this.types, batch, forced)) {
+      if (r.resources) this.sendSotw(r.st, r.resources, r.upserts, r.removed, r.since);
+      else this.sendDelta(r.st, r.upserts, r.removed, r.since);
     }
-    for (const send of removalsLast) send();
     for (const typeUrl of batch.keys()) {
       const st = this.types.get(typeUrl);
       if (st && !st.cancel) this.rewatch(st);
@@ -448,22 +384,7 @@ export class AdsStream {
    * current state of such types to the batch and returns the names to force.
    */
   private dependentResends(batch: Map<ResourceTypeUrl, WatchResponse>): Map<ResourceTypeUrl, Set<string>> {
-    const forced = new Map<ResourceTypeUrl, Set<string>>();
-    for (const [typeUrl, answer] of batch) {
-      const st = this.types.get(typeUrl);
-      if (!st) continue;
-      for (const r of answer.resources.values()) {
-        if (!r.dependents || st.known.get(r.name) === r.version) continue;
-        const dep = this.types.get(r.dependents.typeUrl);
-        if (!dep) continue;
-        for (const name of r.dependents.names) {
-          if (!dep.wildcard && !dep.names.has(name)) continue;
-          let set = forced.get(dep.typeUrl);
-          if (!set) forced.set(dep.typeUrl, (set = new Set()));
-          set.add(name);
-        }
-      }
-    }
+    const forced = dependentNames(this.types, batch);
     for (const typeUrl of forced.keys()) {
       const st = this.types.get(typeUrl);
       if (!st || batch.has(typeUrl)) continue;
@@ -523,10 +444,4 @@ export class AdsStream {
     st.status.lastSent = { version, nonce, at: this.ctx.now().toISOString() };
     this.log.debug({ type: TYPE_SHORT_NAMES[st.typeUrl], version, nonce, resources: count, removed }, 'pushed');
   }
-}
-
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
 }
