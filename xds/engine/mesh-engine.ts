@@ -71,6 +71,8 @@ export class MeshEngine implements ConfigWatcher {
   private readonly failedIds = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly building = new Set<string>();
+  /** When the earliest change a pending rebuild carries was committed (ms), for the convergence histogram. */
+  private readonly dirtySince = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly log: Logger;
@@ -111,12 +113,14 @@ export class MeshEngine implements ConfigWatcher {
 
   /** Marks every proxy of a service for rebuild (its leaf changed). */
   onLeafChanged(service: string): void {
-    for (const [id, p] of this.proxies) if (p.identityService === service) this.markDirty(id);
+    const since = Date.now();
+    for (const [id, p] of this.proxies) if (p.identityService === service) this.markDirty(id, since);
   }
 
   /** Marks every proxy for rebuild (the trusted roots changed). */
   onRootsChanged(): void {
-    for (const id of this.proxies.keys()) this.markDirty(id);
+    const since = Date.now();
+    for (const id of this.proxies.keys()) this.markDirty(id, since);
   }
 
   /** Proxies that have no configuration (or keep an older one), and why. */
@@ -193,6 +197,7 @@ export class MeshEngine implements ConfigWatcher {
     if (!p || p.watches > 0) return;
     this.proxies.delete(nodeId);
     this.dirty.delete(nodeId);
+    this.dirtySince.delete(nodeId);
     this.failedIds.delete(nodeId);
     this.reindex(nodeId, p, NO_DEPS);
     this.opts.cache.clearSnapshot(nodeId);
@@ -202,9 +207,11 @@ export class MeshEngine implements ConfigWatcher {
     this.shared.forgetServices(ev.services);
     this.shared.forgetServices(ev.connect);
     if (ev.ca) this.onRootsChanged();
+    // Committed just now (the store publishes after its transaction): the start of convergence.
+    const since = Date.now();
     const mark = (key: string): void => {
       const ids = this.dependents.get(key);
-      if (ids) for (const id of ids) this.markDirty(id);
+      if (ids) for (const id of ids) this.markDirty(id, since);
     };
     for (const s of ev.services) {
       mark(`s:${s}`);
@@ -213,7 +220,7 @@ export class MeshEngine implements ConfigWatcher {
     }
     for (const s of ev.connect) mark(`c:${s}`);
     for (const k of ev.configEntries) mark(`e:${k}`);
-    for (const id of this.failedIds) this.markDirty(id);
+    for (const id of this.failedIds) this.markDirty(id, since);
   }
 
   /** Points the dependency index at a proxy's new dependencies. */
@@ -236,9 +243,11 @@ export class MeshEngine implements ConfigWatcher {
     p.indexed = [...next];
   }
 
-  private markDirty(nodeId: string): void {
+  /** Queues a rebuild; `since` is when the change that needs it was committed (absent for a first build). */
+  private markDirty(nodeId: string, since?: number): void {
     if (this.closed) return;
     this.dirty.add(nodeId);
+    if (since !== undefined && !this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
     if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => {
         this.flushTimer = undefined;
@@ -264,6 +273,9 @@ export class MeshEngine implements ConfigWatcher {
     const p = this.proxies.get(nodeId);
     if (!p || this.closed) return;
     this.building.add(nodeId);
+    // This build carries every change committed up to now.
+    const since = this.dirtySince.get(nodeId);
+    this.dirtySince.delete(nodeId);
     try {
       const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...p.listenerNames.keys()] });
       if (!this.proxies.has(nodeId)) return;
@@ -284,7 +296,7 @@ export class MeshEngine implements ConfigWatcher {
         [ROUTE_TYPE]: set.routes,
         [ENDPOINT_TYPE]: set.endpoints,
         [SECRET_TYPE]: set.secrets,
-      });
+      }, since === undefined ? {} : { since });
       this.builds++;
       p.failed = false;
       this.failedIds.delete(nodeId);
