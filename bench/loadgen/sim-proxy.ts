@@ -19,13 +19,12 @@ import {
   DELTA_ADS_PATH,
   encodeDeltaRequest,
   encodeSotwRequest,
-  refsOf,
   SOTW_ADS_PATH,
   type DeltaRequestOut,
   type ReceivedDelta,
-  type ResourceRefs,
   type SotwRequestOut,
 } from './xds-codec.ts';
+import { refsOf, type ResourceRefs } from './resource-refs.ts';
 
 /** Which ADS variant a simulated proxy speaks. */
 export type SimAdsMode = 'delta' | 'sotw';

@@ -1,20 +1,15 @@
 /**
  * The simulated proxy's side of the wire: how requests are encoded and
- * responses decoded (counting bytes), and what a resource refers to — the
- * EDS, RDS and SDS names Envoy would subscribe to next. Resource versions are
- * content hashes shared by every proxy, so each (type, version) is decoded
- * once for the whole fleet.
+ * responses decoded (counting bytes), and the endpoints of a
+ * ClusterLoadAssignment (what convergence is checked against). Resource
+ * versions are content hashes shared by every proxy, so each endpoint set is
+ * decoded once for the whole fleet. What clusters and listeners refer to is
+ * in `resource-refs.ts`.
  */
 import { createHash } from 'node:crypto';
 import type protobuf from 'protobufjs';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, messageNameOf, messageType, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
-
-/** The dependent names a resource makes a proxy ask for. */
-export interface ResourceRefs {
-  endpoints: readonly string[];
-  routes: readonly string[];
-  secrets: readonly string[];
-}
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, messageType, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
+import { clearRefsMemo, typeOfUrl } from './resource-refs.ts';
 
 /** A delta response as received: its size on the wire and the raw bytes (kept only when recording). */
 export interface ReceivedDelta {
@@ -53,7 +48,8 @@ let responseType: protobuf.Type | undefined;
 /** Encodes a delta request. */
 export function encodeDeltaRequest(req: DeltaRequestOut): Buffer {
   requestType ??= messageType(DELTA_REQUEST);
-  return requestType.encode(requestType.fromObject(req)).finish() as Buffer;
+  // The request is already in the message's own shape (keepCase names, no enums or longs): encode it as it is, without a fromObject copy.
+  return requestType.encode(req).finish() as Buffer;
 }
 
 /** Decodes a delta response without decoding the resources inside it. */
@@ -77,7 +73,7 @@ const TO_OBJECT: protobuf.IConversionOptions = { enums: String, longs: String, d
 
 /** Decodes an encoded message of `typeUrl` into a plain object, nested Anys decoded too (as `{'@type', ...}`). */
 export function decodeResource(typeUrl: string, value: Uint8Array): Record<string, unknown> {
-  const type = messageType(messageNameOf(typeUrl));
+  const type = typeOfUrl(typeUrl);
   return expandAnys(type.toObject(type.decode(value), TO_OBJECT)) as Record<string, unknown>;
 }
 
@@ -95,42 +91,6 @@ function expandAnys(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(o)) out[k] = expandAnys(x);
   return out;
-}
-
-function collect(v: unknown, into: { routes: Set<string>; secrets: Set<string> }): void {
-  if (Array.isArray(v)) {
-    for (const x of v) collect(x, into);
-    return;
-  }
-  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return;
-  const o = v as Record<string, unknown>;
-  // SdsSecretConfig: a name fetched over a config source.
-  if (typeof o['name'] === 'string' && o['sds_config'] !== undefined) into.secrets.add(o['name']);
-  const rds = o['rds'] as { route_config_name?: string } | undefined;
-  if (rds && typeof rds.route_config_name === 'string') into.routes.add(rds.route_config_name);
-  for (const x of Object.values(o)) collect(x, into);
-}
-
-const refsMemo = new Map<string, ResourceRefs>();
-const NO_REFS: ResourceRefs = { endpoints: [], routes: [], secrets: [] };
-
-/** What a cluster or listener refers to; memoized by (type, version). */
-export function refsOf(typeUrl: string, name: string, version: string, value: Uint8Array): ResourceRefs {
-  if (typeUrl !== CLUSTER_TYPE && typeUrl !== LISTENER_TYPE) return NO_REFS;
-  const key = `${typeUrl}|${version}`;
-  const memo = refsMemo.get(key);
-  if (memo) return memo;
-  const obj = decodeResource(typeUrl, value);
-  const into = { routes: new Set<string>(), secrets: new Set<string>() };
-  collect(obj, into);
-  const endpoints: string[] = [];
-  if (typeUrl === CLUSTER_TYPE && obj['type'] === 'EDS') {
-    const eds = obj['eds_cluster_config'] as { service_name?: string } | undefined;
-    endpoints.push(eds?.service_name || (obj['name'] as string) || name);
-  }
-  const refs = { endpoints, routes: [...into.routes], secrets: [...into.secrets] };
-  refsMemo.set(key, refs);
-  return refs;
 }
 
 /** One endpoint of a ClusterLoadAssignment. */
@@ -162,7 +122,7 @@ export function endpointsOf(version: string, value: Uint8Array): DecodedEndpoint
 
 /** Forgets memoized decodings (between runs). */
 export function clearDecodeMemo(): void {
-  refsMemo.clear();
+  clearRefsMemo();
   endpointsMemo.clear();
 }
 
@@ -188,7 +148,7 @@ let sotwResponseType: protobuf.Type | undefined;
 /** Encodes a state-of-the-world request. */
 export function encodeSotwRequest(req: SotwRequestOut): Buffer {
   sotwRequestType ??= messageType('envoy.service.discovery.v3.DiscoveryRequest');
-  return sotwRequestType.encode(sotwRequestType.fromObject(req)).finish() as Buffer;
+  return sotwRequestType.encode(req).finish() as Buffer;
 }
 
 const NAME_FIELD: Readonly<Record<string, string>> = {
@@ -226,6 +186,6 @@ function nameOf(typeUrl: string, value: Uint8Array): string {
   const field = NAME_FIELD[typeUrl];
   if (!field) return '';
   // Only the name field is wanted: decode and read it (the message is small next to a full toObject).
-  const msg = messageType(messageNameOf(typeUrl)).decode(value) as unknown as Record<string, unknown>;
+  const msg = typeOfUrl(typeUrl).decode(value) as unknown as Record<string, unknown>;
   return String(msg[field] ?? '');
 }

@@ -4,6 +4,9 @@ import { parseBenchArgs, smokeFailures } from '../../bench/run.ts';
 import { catalogRegisterBodies, churnInstance, planMesh, instanceOps } from '../../bench/loadgen/mesh-plan.ts';
 import { openFileCount, openFileLimit } from '../../bench/loadgen/proc-stats.ts';
 import { closeSync, openSync } from 'node:fs';
+import { refsOf } from '../../bench/loadgen/resource-refs.ts';
+import { encodeDeltaRequest } from '../../bench/loadgen/xds-codec.ts';
+import { CLUSTER_TYPE, LISTENER_TYPE, messageType } from '../../xds/index.ts';
 import { readRecording, writeRecording } from '../../bench/loadgen/replay-server.ts';
 import { spread, promSample, promSum } from '../../bench/loadgen/stats.ts';
 import { topFunctions } from '../../bench/loadgen/profile-top.ts';
@@ -159,5 +162,62 @@ describe('stats and formats', () => {
     const top = topFunctions(profile, 2);
     expect(top[0]).toMatchObject({ fn: 'inner', where: 'main/b.ts:10', selfMs: 3, selfShare: 75, totalMs: 3 });
     expect(top[1]).toMatchObject({ fn: 'outer', selfMs: 1, totalMs: 4 });
+  });
+});
+
+describe('what a simulated proxy subscribes to', () => {
+  const encode = (name: string, obj: Record<string, unknown>): Uint8Array => {
+    const t = messageType(name);
+    return t.encode(t.fromObject(obj)).finish();
+  };
+  const any = (name: string, obj: Record<string, unknown>): Record<string, unknown> => ({ type_url: `type.googleapis.com/${name}`, value: encode(name, obj) });
+  const ads = { ads: {} };
+  const tls = (kind: 'Upstream' | 'Downstream', sds: Record<string, unknown>): Record<string, unknown> => ({
+    name: 'tls',
+    typed_config: any(`envoy.extensions.transport_sockets.tls.v3.${kind}TlsContext`, { common_tls_context: sds }),
+  });
+  const HCM = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+  const listener = (hcm: Record<string, unknown>): Uint8Array =>
+    encode('envoy.config.listener.v3.Listener', {
+      name: 'public_listener:127.0.0.1:21000',
+      filter_chains: [
+        {
+          filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }],
+          transport_socket: tls('Downstream', {
+            tls_certificate_sds_secret_configs: [{ name: 'leaf', sds_config: ads }],
+            validation_context_sds_secret_config: { name: 'roots', sds_config: ads },
+          }),
+        },
+      ],
+    });
+
+  it('finds RDS and SDS names in nested Anys, and the EDS name of an EDS cluster', () => {
+    const l = refsOf(LISTENER_TYPE, 'l', 'v-listener', listener(any(HCM, { stat_prefix: 'x', rds: { config_source: ads, route_config_name: 'web' } })));
+    expect([...l.routes]).toEqual(['web']);
+    expect([...l.secrets].sort()).toEqual(['leaf', 'roots']);
+    expect(l.endpoints).toEqual([]);
+    const cluster = encode('envoy.config.cluster.v3.Cluster', {
+      name: 'api.default.dc1',
+      type: 'EDS',
+      eds_cluster_config: { eds_config: ads, service_name: 'api-eds' },
+      // A secret named without a config source is a static one: nothing to subscribe to.
+      transport_socket: tls('Upstream', { tls_certificate_sds_secret_configs: [{ name: 'static-leaf' }] }),
+    });
+    expect(refsOf(CLUSTER_TYPE, 'api.default.dc1', 'v-cluster', cluster)).toEqual({ endpoints: ['api-eds'], routes: [], secrets: [] });
+    const logical = encode('envoy.config.cluster.v3.Cluster', { name: 'local_app', type: 'STATIC' });
+    expect(refsOf(CLUSTER_TYPE, 'local_app', 'v-static', logical).endpoints).toEqual([]);
+  });
+
+  it('refuses (so the proxy NACKs) a resource whose nested Any does not decode or has an unknown type', () => {
+    const garbage = { type_url: `type.googleapis.com/${HCM}`, value: Uint8Array.from([0x0a, 0xff, 0xff]) };
+    expect(() => refsOf(LISTENER_TYPE, 'l', 'v-bad', listener(garbage))).toThrow();
+    const unknown = { type_url: 'type.googleapis.com/example.NoSuchFilter', value: new Uint8Array() };
+    expect(() => refsOf(LISTENER_TYPE, 'l', 'v-unknown', listener(unknown))).toThrow(/NoSuchFilter/);
+  });
+
+  it('encodes requests from their plain shape as fromObject would', () => {
+    const t = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
+    const req = { node: { id: 'p', cluster: 'web', user_agent_name: 'envoy' }, type_url: CLUSTER_TYPE, resource_names_subscribe: ['a'], response_nonce: 'n1', error_detail: { code: 3, message: 'no' } };
+    expect(Buffer.from(encodeDeltaRequest(req))).toEqual(Buffer.from(t.encode(t.fromObject(req)).finish()));
   });
 });
