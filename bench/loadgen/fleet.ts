@@ -86,7 +86,14 @@ export class Fleet {
 
   /** Closes every proxy's stream and channel. */
   disconnectAll(): void {
+    // grpc-js reports each cancelled call as an Error (on the next tick) whose stack, with tsx's source maps, costs
+    // ~0.2 ms to build (300 proxies: 150–210 ms of CPU against 90–105 ms without); nobody reads those stacks.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     for (const p of this.proxies) p.disconnect();
+    setImmediate(() => {
+      Error.stackTraceLimit = limit;
+    });
   }
 
   /** Resolves when every proxy of `proxies` has synced (again), or at the timeout with the rest missing. */

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wallClockMs } from './proc-stats.ts';
 import { readRecording } from './replay-server.ts';
-import { SIM_CHANNEL_OPTIONS } from './sim-proxy.ts';
+import { channelTarget, SIM_CHANNEL_OPTIONS } from './sim-proxy.ts';
 import { decodeDeltaResponse, DELTA_ADS_PATH, encodeDeltaRequest, type DeltaRequestOut, type ReceivedDelta } from './xds-codec.ts';
 
 /** Messages the clients child sends its parent. */
@@ -32,7 +32,7 @@ function main(): void {
   const calls: Array<grpc.ClientDuplexStream<DeltaRequestOut, ReceivedDelta>> = [];
   let left = counts.length;
   counts.forEach((expected, i) => {
-    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
+    const client = new grpc.Client(channelTarget(`127.0.0.1:${port}`), grpc.credentials.createInsecure(), SIM_CHANNEL_OPTIONS);
     clients.push(client);
     const call = client.makeBidiStreamRequest<DeltaRequestOut, ReceivedDelta>(DELTA_ADS_PATH, encodeDeltaRequest, decodeDeltaResponse);
     calls.push(call);

@@ -5,6 +5,7 @@ import { catalogRegisterBodies, churnInstance, planMesh, instanceOps } from '../
 import { openFileCount, openFileLimit } from '../../bench/loadgen/proc-stats.ts';
 import { closeSync, openSync } from 'node:fs';
 import { refsOf } from '../../bench/loadgen/resource-refs.ts';
+import { channelTarget } from '../../bench/loadgen/sim-proxy.ts';
 import { encodeDeltaRequest } from '../../bench/loadgen/xds-codec.ts';
 import { CLUSTER_TYPE, LISTENER_TYPE, messageType } from '../../xds/index.ts';
 import { readRecording, writeRecording } from '../../bench/loadgen/replay-server.ts';
@@ -213,6 +214,11 @@ describe('what a simulated proxy subscribes to', () => {
     expect(() => refsOf(LISTENER_TYPE, 'l', 'v-bad', listener(garbage))).toThrow();
     const unknown = { type_url: 'type.googleapis.com/example.NoSuchFilter', value: new Uint8Array() };
     expect(() => refsOf(LISTENER_TYPE, 'l', 'v-unknown', listener(unknown))).toThrow(/NoSuchFilter/);
+  });
+
+  it('dials an IPv4 server by its address, without the DNS resolver', () => {
+    expect(channelTarget('127.0.0.1:8502')).toBe('ipv4:127.0.0.1:8502');
+    expect(channelTarget('localhost:8502')).toBe('localhost:8502');
   });
 
   it('encodes requests from their plain shape as fromObject would', () => {
