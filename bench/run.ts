@@ -127,6 +127,7 @@ export function smokeFailures(result: BenchResult): string[] {
     if (r.missing > 0) problems.push(`${r.name}: ${r.missing} of ${r.expected} did not converge (e.g. ${r.missingSample.join(', ')})`);
     if (r.converged === 0) problems.push(`${r.name}: nothing to measure (no affected proxy)`);
     if (r.unexpectedNacks > 0) problems.push(`${r.name}: ${r.unexpectedNacks} unexpected NACKs (undecodable resources)`);
+    if (r.replayError) problems.push(`${r.name}: the replay ceiling failed (${r.replayError})`);
     if (r.streamErrors > 0) problems.push(`${r.name}: ${r.streamErrors} ADS streams failed (${r.streamErrorSample.join('; ')})`);
   }
   const deliberate = [result.connect, ...result.scenarios].reduce((n, r) => n + r.nacksSent, 0);

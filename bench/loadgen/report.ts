@@ -53,6 +53,9 @@ export function formatTable(result: BenchResult): string {
     '',
     line(rows[0] as string[]),
     ...rows.slice(1).map(line),
-    ...[result.connect, ...result.scenarios].flatMap((r) => (r.note ? [`${r.name}: ${r.note}`] : [])),
+    ...[result.connect, ...result.scenarios].flatMap((r) => [
+      ...(r.note ? [`${r.name}: ${r.note}`] : []),
+      ...(r.replayError ? [`${r.name}: replay failed: ${r.replayError}`] : []),
+    ]),
   ].join('\n');
 }

@@ -117,6 +117,7 @@ describe('smokeFailures', () => {
     expect(problems.join('\n')).toMatch(/x: 2 unexpected NACKs/);
     expect(problems.join('\n')).toMatch(/x: 1 ADS streams failed/);
     expect(problems.join('\n')).toMatch(/server recorded NACKs on 3 types/);
+    expect(smokeFailures(result([report({ name: 'y', replayError: 'replay timed out' })])).join('\n')).toMatch(/y: the replay ceiling failed \(replay timed out\)/);
   });
 });
 
