@@ -19,6 +19,7 @@ import { churnInstance, instanceOps, type MeshPlan, type PlannedInstance } from 
 import { randomInt, type Random } from './prng.ts';
 import type { ServerChild } from './server-child.ts';
 import type { SimProxy } from './sim-proxy.ts';
+import { openFileCount } from './proc-stats.ts';
 import { spread } from './stats.ts';
 import { endpointsOf } from './xds-codec.ts';
 
@@ -200,9 +201,21 @@ export async function meshWideScenario(ctx: ScenarioContext): Promise<ScenarioOu
 export async function reconnectScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const out = emptyOutcome('every proxy reconnects at once (new connection, empty state)');
   const proxies = ctx.fleet.proxies;
+  const open = proxies.filter((p) => p.streaming).length;
+  const fds = { generator: openFileCount(process.pid), server: openFileCount(ctx.server.pid) };
   ctx.fleet.disconnectAll();
-  // Let the server see the streams end before they come back, as after a network blip.
+  // Let both ends close the old connections before the new ones open, as after a network blip: the server sees the
+  // streams end, and this process never holds old and new connections together (at 10,000 proxies that would be
+  // 20,000 descriptors, the limit). At 1,000 proxies both counts fall within 100 ms.
+  const closedBy = performance.now() + Math.min(ctx.timeoutMs, 60_000);
   await new Promise((r) => setTimeout(r, 200));
+  const slack = 32;
+  while (
+    performance.now() < closedBy &&
+    (openFileCount(process.pid) > fds.generator - open + slack || openFileCount(ctx.server.pid) > fds.server - open + slack)
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   ctx.record(true);
   const t0 = performance.now();
   const outcome = await ctx.fleet.connect(ctx.timeoutMs, proxies);

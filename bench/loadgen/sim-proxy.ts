@@ -179,6 +179,11 @@ export class SimProxy {
     this.send(sotw ? { node, type_url: CLUSTER_TYPE, resource_names: [] } : { node, type_url: CLUSTER_TYPE, resource_names_subscribe: [] });
   }
 
+  /** Whether it has a stream open (or opening): its channel then holds a connection. */
+  get streaming(): boolean {
+    return this.call !== undefined;
+  }
+
   /** Cancels the stream and closes the channel. */
   disconnect(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
