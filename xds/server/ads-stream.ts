@@ -9,7 +9,10 @@
  * Back-pressure: once the call refuses more (its write returns false, the
  * proxy stopped reading), the stream writes nothing until the call drains and
  * holds only the latest answer per type meanwhile. What it writes after the
- * drain is computed against what the proxy was actually sent (`known`).
+ * drain is computed against what the proxy was actually sent (`held`).
+ *
+ * A server holds one of these per connected proxy, so it keeps no logger,
+ * date or formatted string of its own: they are made when read.
  */
 import type { Logger } from 'pino';
 import type { ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
@@ -19,9 +22,10 @@ import type { Status__Output } from '../generated/google/rpc/Status.ts';
 import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
 import type { AdsMode, ProxyFlavour, ProxyStatus, TypeStatus } from './proxy-status.ts';
 import { flavourOf } from './node-flavour.ts';
+import { compactNode } from './compact-node.ts';
 import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
-import { newTypeState, sameSet, typeVersion, type TypeState } from './type-state.ts';
+import { dropHeld, holdResource, isKnown, newTypeState, sameSet, shareHeld, typeVersion, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 
 /** What one stream's proxy holds of one type, for CSDS. */
@@ -42,7 +46,7 @@ export interface StreamSink {
   fail(message: string, internal?: boolean): void;
 }
 
-/** What a stream needs from the server. */
+/** What a stream needs from the server; one object shared by every stream. */
 export interface AdsStreamContext {
   cache: ConfigWatcher;
   logger: Logger;
@@ -62,11 +66,9 @@ export class AdsStream {
   private nonces = 0;
   private nodeId: string | undefined;
   private node: Node__Output | undefined;
-  private nodeCluster = '';
   private flavour: ProxyFlavour = 'envoy';
-  private userAgent = '';
-  private readonly connectedSince: Date;
-  private log: Logger;
+  /** ms since the epoch. */
+  private readonly connectedSince: number;
 
   constructor(
     readonly id: number,
@@ -74,9 +76,8 @@ export class AdsStream {
     private readonly sink: StreamSink,
     private readonly ctx: AdsStreamContext,
   ) {
-    this.connectedSince = ctx.now();
-    this.log = ctx.logger.child({ stream: id, mode });
-    this.pending = new PendingAnswers((delta) => ctx.observer?.queueChanged(delta));
+    this.connectedSince = ctx.now().getTime();
+    this.pending = new PendingAnswers(ctx.observer);
   }
 
   /** Handles one state-of-the-world DiscoveryRequest. */
@@ -88,13 +89,13 @@ export class AdsStream {
     let st = this.types.get(typeUrl);
     // Only the latest response may be answered: an older nonce means the
     // proxy has not seen what we sent since, and will speak again when it has.
-    if (st && nonce !== '' && nonce !== st.lastNonce) {
-      st.status.staleRequests++;
+    if (st && nonce !== '' && nonce !== this.nonceText(st.lastNonce)) {
+      st.staleRequests++;
       return;
     }
     const first = !st;
     st ??= this.newState(typeUrl);
-    if (nonce !== '') this.recordReply(st, nonce, req.error_detail);
+    if (nonce !== '') this.recordReply(st, req.error_detail);
     const requested = req.resource_names ?? [];
     let wildcard = false;
     if (WILDCARD_TYPES.has(typeUrl)) {
@@ -120,14 +121,15 @@ export class AdsStream {
     if (nonce !== '') {
       // Subscription changes in delta are incremental and always apply; only
       // an ACK/NACK of a response that is no longer the latest is ignored.
-      if (nonce === st.lastNonce) this.recordReply(st, nonce, req.error_detail);
-      else st.status.staleRequests++;
+      if (nonce === this.nonceText(st.lastNonce)) this.recordReply(st, req.error_detail);
+      else st.staleRequests++;
     }
     const subscribe = req.resource_names_subscribe ?? [];
     const unsubscribe = req.resource_names_unsubscribe ?? [];
     let changed = first;
     if (first) {
-      for (const [name, version] of Object.entries(req.initial_resource_versions ?? {})) st.known.set(name, version);
+      const declared = Object.entries(req.initial_resource_versions ?? {});
+      if (declared.length > 0) st.declared = new Map(declared);
       if (WILDCARD_TYPES.has(typeUrl) && subscribe.length === 0) st.wildcard = true;
     }
     for (const name of subscribe) {
@@ -136,7 +138,7 @@ export class AdsStream {
         continue;
       }
       // Subscribing again to a name asks for it again.
-      if (!first) st.known.delete(name), st.sent.delete(name);
+      if (!first) dropHeld(st, name);
       st.names.add(name);
       changed = true;
     }
@@ -156,7 +158,7 @@ export class AdsStream {
   onDrain(): void {
     if (this.closed || !this.backlogged) return;
     this.setBacklogged(false);
-    this.log.debug({ skipped: this.pending.skipped }, 'proxy reading again');
+    this.debug({ skipped: this.pending.skipped }, 'proxy reading again');
     // The answers held are kept current by their watches; those stop now and
     // reopen after the flush, against what is then sent.
     for (const typeUrl of this.pending.types()) {
@@ -180,22 +182,16 @@ export class AdsStream {
   status(): ProxyStatus | undefined {
     if (this.nodeId === undefined) return undefined;
     const types: Record<string, TypeStatus> = {};
-    for (const st of this.types.values()) {
-      types[TYPE_SHORT_NAMES[st.typeUrl]] = {
-        ...st.status,
-        wildcard: st.wildcard,
-        subscribed: [...st.names].sort(),
-        resources: [...st.known.keys()].sort(),
-      };
-    }
+    for (const st of this.types.values()) types[TYPE_SHORT_NAMES[st.typeUrl]] = this.typeStatus(st);
+    const node = this.node;
     return {
       streamId: this.id,
       nodeId: this.nodeId,
-      cluster: this.nodeCluster,
+      cluster: node?.cluster ?? '',
       flavour: this.flavour,
       mode: this.mode,
-      userAgent: this.userAgent,
-      connectedSince: this.connectedSince.toISOString(),
+      userAgent: [node?.user_agent_name, node?.user_agent_version].filter(Boolean).join('/'),
+      connectedSince: new Date(this.connectedSince).toISOString(),
       backlogged: this.backlogged,
       skippedPushes: this.pending.skipped,
       types,
@@ -213,11 +209,27 @@ export class AdsStream {
     for (const st of this.types.values()) {
       out.push({
         typeUrl: st.typeUrl,
-        status: { ...st.status },
-        resources: [...st.sent.values()],
-        missing: [...st.names].filter((n) => !st.known.has(n)).sort(),
+        status: this.typeStatus(st),
+        resources: [...st.held.values()],
+        missing: [...st.names].filter((n) => !isKnown(st, n)).sort(),
       });
     }
+    return out;
+  }
+
+  private typeStatus(st: TypeState): TypeStatus {
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    const out: TypeStatus = {
+      typeUrl: st.typeUrl,
+      wildcard: st.wildcard,
+      subscribed: [...st.names].sort(),
+      resources: [...st.known.keys()].sort(),
+      staleRequests: st.staleRequests,
+    };
+    if (st.sentVersion !== undefined) out.lastSent = { version: st.sentVersion, nonce: this.nonceText(st.lastNonce), at: iso(st.sentAt) };
+    if (st.ackedVersion !== undefined) out.lastAcked = { version: st.ackedVersion, nonce: this.nonceText(st.ackedNonce), at: iso(st.ackedAt) };
+    const nack = st.nack;
+    if (nack) out.lastNack = { version: nack.version, nonce: this.nonceText(nack.nonce), at: iso(nack.at), message: nack.message, code: nack.code };
     return out;
   }
 
@@ -228,19 +240,18 @@ export class AdsStream {
       this.close();
       return false;
     }
+    // Decoded requests carry an empty array or object for every field the
+    // proxy left out; only what it said is kept (CSDS echoes it back).
+    this.node = compactNode(node);
     this.nodeId = node.id;
-    this.node = node;
-    this.nodeCluster = node.cluster ?? '';
     this.flavour = flavourOf(node);
-    this.userAgent = [node.user_agent_name, node.user_agent_version].filter(Boolean).join('/');
-    this.log = this.log.child({ node: node.id });
-    this.log.info({ flavour: this.flavour, cluster: this.nodeCluster }, 'proxy connected');
+    this.ctx.logger.info(this.fields({ flavour: this.flavour, cluster: node.cluster ?? '' }), 'proxy connected');
     return true;
   }
 
   private typeOf(typeUrl: string | undefined): ResourceTypeUrl | undefined {
     if (typeUrl && isResourceTypeUrl(typeUrl)) return typeUrl;
-    this.log.warn({ typeUrl }, 'request for an unsupported type ignored');
+    this.ctx.logger.warn(this.fields({ typeUrl }), 'request for an unsupported type ignored');
     return undefined;
   }
 
@@ -250,29 +261,31 @@ export class AdsStream {
     return st;
   }
 
-  private recordReply(st: TypeState, nonce: string, error: Status__Output | undefined): void {
-    const now = this.ctx.now();
-    const at = now.toISOString();
-    const version = st.status.lastSent?.version ?? '';
+  /** The latest nonce of `st` was ACKed, or NACKed (`error`). */
+  private recordReply(st: TypeState, error: Status__Output | undefined): void {
+    const at = this.ctx.now().getTime();
+    const version = st.sentVersion ?? '';
     const since = st.unackedSince;
     st.unackedSince = undefined;
     this.ctx.observer?.replied(!error);
     // A NACKed change did not converge: it is not measured.
-    if (!error && since !== undefined) this.ctx.observer?.converged(st.typeUrl, (now.getTime() - since) / 1000);
+    if (!error && since !== undefined) this.ctx.observer?.converged(st.typeUrl, (at - since) / 1000);
     if (error) {
       // The proxy keeps its last good config; we keep what we sent as "known"
       // so the same content is never pushed again: no resend loop.
-      st.status.lastNack = { version, nonce, at, message: error.message ?? '', code: error.code ?? 0 };
-      this.log.warn({ type: TYPE_SHORT_NAMES[st.typeUrl], nonce, error: error.message }, 'proxy rejected a response (NACK)');
+      st.nack = { version, nonce: st.lastNonce, at, message: error.message ?? '', code: error.code ?? 0 };
+      this.ctx.logger.warn(this.fields({ type: TYPE_SHORT_NAMES[st.typeUrl], nonce: this.nonceText(st.lastNonce), error: error.message }), 'proxy rejected a response (NACK)');
     } else {
-      st.status.lastAcked = { version, nonce, at };
+      st.ackedVersion = version;
+      st.ackedNonce = st.lastNonce;
+      st.ackedAt = at;
     }
   }
 
   /** Drops what the proxy holds outside a named subscription, so a later subscribe sends it again. */
   private forgetUnsubscribed(st: TypeState): void {
     for (const name of [...st.known.keys()]) {
-      if (!st.names.has(name)) st.known.delete(name), st.sent.delete(name);
+      if (!st.names.has(name)) dropHeld(st, name);
     }
   }
 
@@ -347,7 +360,7 @@ export class AdsStream {
         this.flush();
       } catch (err) {
         // A bug here must cost one stream, never the process.
-        this.log.error({ err }, 'ADS push failed; ending the stream');
+        this.ctx.logger.error(this.fields({ err }), 'ADS push failed; ending the stream');
         this.sink.fail(`internal error: ${(err as Error).message}`, true);
         this.close();
       }
@@ -372,9 +385,11 @@ export class AdsStream {
       if (r.resources) this.sendSotw(r.st, r.resources, r.upserts, r.removed, r.since);
       else this.sendDelta(r.st, r.upserts, r.removed, r.since);
     }
-    for (const typeUrl of batch.keys()) {
+    for (const [typeUrl, answer] of batch) {
       const st = this.types.get(typeUrl);
-      if (st && !st.cancel) this.rewatch(st);
+      if (!st) continue;
+      shareHeld(st, answer.resources);
+      if (!st.cancel) this.rewatch(st);
     }
   }
 
@@ -397,35 +412,36 @@ export class AdsStream {
     return forced;
   }
 
-  private nextNonce(): string {
-    this.nonces++;
-    return `${this.id}-${this.nonces}`;
+  private nonceText(n: number): string {
+    return n === 0 ? '' : `${this.id}-${n}`;
   }
 
   private sendSotw(st: TypeState, resources: Resource[], upserts: Resource[], removed: string[], since: number | undefined): void {
-    for (const r of upserts) st.known.set(r.name, r.version), st.sent.set(r.name, r);
-    for (const n of removed) st.known.delete(n), st.sent.delete(n);
+    for (const r of upserts) holdResource(st, r);
+    for (const n of removed) dropHeld(st, n);
+    const nonce = ++this.nonces;
     const response: OutgoingDiscoveryResponse = {
       version_info: typeVersion(resources),
       resources: resources.map((r) => r.any),
       type_url: st.typeUrl,
-      nonce: this.nextNonce(),
+      nonce: this.nonceText(nonce),
     };
-    this.record(st, response.version_info, response.nonce, resources.length, removed.length, since);
+    this.record(st, response.version_info, nonce, resources.length, removed.length, since);
     this.write(response, resources.length, removed.length);
   }
 
   private sendDelta(st: TypeState, upserts: Resource[], removed: string[], since: number | undefined): void {
-    for (const r of upserts) st.known.set(r.name, r.version), st.sent.set(r.name, r);
-    for (const n of removed) st.known.delete(n), st.sent.delete(n);
+    for (const r of upserts) holdResource(st, r);
+    for (const n of removed) dropHeld(st, n);
+    const nonce = ++this.nonces;
     const response: OutgoingDeltaDiscoveryResponse = {
-      system_version_info: typeVersion(st.sent.values()),
+      system_version_info: typeVersion(st.held.values()),
       resources: upserts.map((r) => r.delta),
       type_url: st.typeUrl,
       removed_resources: removed,
-      nonce: this.nextNonce(),
+      nonce: this.nonceText(nonce),
     };
-    this.record(st, response.system_version_info, response.nonce, upserts.length, removed.length, since);
+    this.record(st, response.system_version_info, nonce, upserts.length, removed.length, since);
     this.write(response, upserts.length, removed.length);
   }
 
@@ -433,15 +449,25 @@ export class AdsStream {
     this.ctx.observer?.sent(resources, removals);
     if (!this.sink.write(response) && !this.closed) {
       this.setBacklogged(true);
-      this.log.debug('proxy not reading: holding pushes until the call drains');
+      this.debug({}, 'proxy not reading: holding pushes until the call drains');
     }
   }
 
-  private record(st: TypeState, version: string, nonce: string, count: number, removed: number, since: number | undefined): void {
+  private record(st: TypeState, version: string, nonce: number, count: number, removed: number, since: number | undefined): void {
     st.answered = true;
     st.lastNonce = nonce;
     if (since !== undefined) st.unackedSince = st.unackedSince === undefined ? since : Math.min(st.unackedSince, since);
-    st.status.lastSent = { version, nonce, at: this.ctx.now().toISOString() };
-    this.log.debug({ type: TYPE_SHORT_NAMES[st.typeUrl], version, nonce, resources: count, removed }, 'pushed');
+    st.sentVersion = version;
+    st.sentAt = this.ctx.now().getTime();
+    this.debug({ type: TYPE_SHORT_NAMES[st.typeUrl], version, nonce: this.nonceText(nonce), resources: count, removed }, 'pushed');
+  }
+
+  /** Log fields naming this stream (no child logger per stream: one per connected proxy adds up). */
+  private fields(extra: Record<string, unknown>): Record<string, unknown> {
+    return { stream: this.id, mode: this.mode, ...(this.nodeId === undefined ? {} : { node: this.nodeId }), ...extra };
+  }
+
+  private debug(extra: Record<string, unknown>, message: string): void {
+    if (this.ctx.logger.isLevelEnabled('debug')) this.ctx.logger.debug(this.fields(extra), message);
   }
 }

@@ -23,43 +23,56 @@ export function mergeAnswers(older: WatchResponse, newer: WatchResponse): WatchR
   return { typeUrl: newer.typeUrl, resources: newer.resources, removed: [...removed], ...(since === undefined ? {} : { since }) };
 }
 
+/** Told when a stream starts (+1) or stops (-1) holding answers. */
+export interface QueueObserver {
+  queueChanged(delta: 1 | -1): void;
+}
+
 /** The latest unwritten answer per type, with a count of the answers it replaced. */
 export class PendingAnswers {
-  private answers = new Map<ResourceTypeUrl, WatchResponse>();
+  // Absent while nothing is held, which is most of a stream's life: no empty map per stream.
+  private answers: Map<ResourceTypeUrl, WatchResponse> | undefined;
   private replaced = 0;
 
-  /** `onQueued(+1)` when the first answer arrives, `onQueued(-1)` when the last one leaves. */
-  constructor(private readonly onQueued: (delta: 1 | -1) => void) {}
+  /** `observer.queueChanged(+1)` when the first answer arrives, `(-1)` when the last one leaves. */
+  constructor(private readonly observer: QueueObserver | undefined) {}
 
   /** Holds `answer`, merged into the one already held for its type (counted as skipped). */
   put(answer: WatchResponse): void {
+    if (!this.answers) {
+      this.answers = new Map([[answer.typeUrl, answer]]);
+      this.observer?.queueChanged(1);
+      return;
+    }
     const held = this.answers.get(answer.typeUrl);
     if (held) this.replaced++;
-    const wasEmpty = this.answers.size === 0;
     this.answers.set(answer.typeUrl, held ? mergeAnswers(held, answer) : answer);
-    if (wasEmpty) this.onQueued(1);
   }
 
   /** The answer held for a type, if any. */
   get(typeUrl: ResourceTypeUrl): WatchResponse | undefined {
-    return this.answers.get(typeUrl);
+    return this.answers?.get(typeUrl);
   }
 
   /** Drops the answer held for a type (its subscription changed). */
   delete(typeUrl: ResourceTypeUrl): void {
-    if (this.answers.delete(typeUrl) && this.answers.size === 0) this.onQueued(-1);
+    if (this.answers?.delete(typeUrl) && this.answers.size === 0) {
+      this.answers = undefined;
+      this.observer?.queueChanged(-1);
+    }
   }
 
   /** Types with an answer held. */
   types(): ResourceTypeUrl[] {
-    return [...this.answers.keys()];
+    return this.answers ? [...this.answers.keys()] : [];
   }
 
   /** Hands over every answer held and holds none. */
   takeAll(): Map<ResourceTypeUrl, WatchResponse> {
     const all = this.answers;
-    this.answers = new Map();
-    if (all.size > 0) this.onQueued(-1);
+    if (!all) return new Map();
+    this.answers = undefined;
+    this.observer?.queueChanged(-1);
     return all;
   }
 
@@ -69,6 +82,6 @@ export class PendingAnswers {
   }
 
   get size(): number {
-    return this.answers.size;
+    return this.answers?.size ?? 0;
   }
 }

@@ -7,7 +7,7 @@
 import type { Resource, WatchResponse } from '../cache/index.ts';
 import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, type ResourceTypeUrl } from '../type-urls.ts';
 import type { AdsMode } from './proxy-status.ts';
-import type { TypeState } from './type-state.ts';
+import { isKnown, knownVersion, type TypeState } from './type-state.ts';
 
 /** Types whose removals go out after every other push of a change (make-before-break). */
 const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOINT_TYPE]);
@@ -36,7 +36,7 @@ export function dependentNames(types: ReadonlyMap<ResourceTypeUrl, TypeState>, b
     const st = types.get(typeUrl);
     if (!st) continue;
     for (const r of answer.resources.values()) {
-      if (!r.dependents || st.known.get(r.name) === r.version) continue;
+      if (!r.dependents || knownVersion(st, r.name) === r.version) continue;
       const dep = types.get(r.dependents.typeUrl);
       if (!dep) continue;
       for (const name of r.dependents.names) {
@@ -65,8 +65,8 @@ export function planPush(
     if (!answer || !st) continue;
     const force = forced.get(typeUrl);
     const current = [...answer.resources.values()];
-    const upserts = current.filter((r) => st.known.get(r.name) !== r.version || force?.has(r.name));
-    const removed = answer.removed.filter((n) => st.known.has(n));
+    const upserts = current.filter((r) => knownVersion(st, r.name) !== r.version || force?.has(r.name));
+    const removed = answer.removed.filter((n) => isKnown(st, n));
     // The first answer of a wildcard subscription goes out even when empty.
     const mustAnswer = st.wildcard && !st.answered;
     const deferRemoval = REMOVED_LAST.has(typeUrl) && removed.length > 0;
@@ -78,7 +78,7 @@ export function planPush(
     } else if (deferRemoval) {
       // Until everything that used them is updated, the removed ones stay in the set.
       if (upserts.length > 0 || mustAnswer) {
-        const kept = removed.map((n) => st.sent.get(n)).filter((r): r is Resource => r !== undefined);
+        const kept = removed.map((n) => st.held.get(n)).filter((r): r is Resource => r !== undefined);
         now.push({ st, resources: [...current, ...kept], upserts, removed: [], since });
       }
       last.push({ st, resources: current, upserts: [], removed, since });

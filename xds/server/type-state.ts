@@ -1,21 +1,43 @@
-/** What one ADS stream keeps per resource type: subscription, what the proxy holds, nonces. */
+/**
+ * What one ADS stream keeps per resource type: subscription, what the proxy
+ * holds, nonces. Kept small, as there is one per type per connected proxy:
+ * what the proxy holds is one name → Resource map (a Resource carries its
+ * version), which is the cache's own map whenever the proxy holds exactly a
+ * snapshot's set; times and nonces are numbers, formatted only when read.
+ */
 import { createHash } from 'node:crypto';
 import type { CancelWatch, Resource } from '../cache/index.ts';
 import type { ResourceTypeUrl } from '../type-urls.ts';
-import type { TypeStatus } from './proxy-status.ts';
+
+/** A NACK as the stream records it (times in ms). */
+export interface NackState {
+  readonly version: string;
+  readonly nonce: number;
+  readonly at: number;
+  readonly message: string;
+  readonly code: number;
+}
 
 /** One type on one stream. */
 export interface TypeState {
   readonly typeUrl: ResourceTypeUrl;
   wildcard: boolean;
   names: Set<string>;
-  /** name → version the proxy holds (was last sent, or declared on a delta reconnect). */
-  readonly known: Map<string, string>;
-  /** The Resources behind `known` (absent for versions a delta client declared). */
-  readonly sent: Map<string, Resource>;
+  /**
+   * The Resources the proxy was sent and not told to remove. Never mutated in
+   * place: it may be a map the cache or an answer shares; `holdResource` and
+   * `dropHeld` copy it first (`heldOwned` says whether it is ours).
+   */
+  held: ReadonlyMap<string, Resource>;
+  heldOwned: boolean;
+  /** Versions a delta client declared on reconnect for names it was not sent on this stream; usually absent. */
+  declared: Map<string, string> | undefined;
+  /** `held` and `declared` as name → version, for the cache's watches. */
+  readonly known: KnownVersions;
   cancel: CancelWatch | undefined;
   answered: boolean;
-  lastNonce: string | undefined;
+  /** The latest nonce sent (0: none); a nonce is `<stream id>-<number>` on the wire. */
+  lastNonce: number;
   /**
    * The earliest commit time among changes sent since the proxy last replied
    * to the latest nonce. Only the latest nonce is ever ACKed (older ones are
@@ -23,23 +45,128 @@ export interface TypeState {
    * type stands for the whole nonce → since map.
    */
   unackedSince: number | undefined;
-  status: TypeStatus;
+  sentVersion: string | undefined;
+  sentAt: number;
+  ackedVersion: string | undefined;
+  ackedNonce: number;
+  ackedAt: number;
+  nack: NackState | undefined;
+  /** Requests ignored because their nonce was not the latest sent. */
+  staleRequests: number;
 }
+
+const NOTHING: ReadonlyMap<string, Resource> = new Map();
 
 /** A fresh state: nothing subscribed, nothing held. */
 export function newTypeState(typeUrl: ResourceTypeUrl): TypeState {
-  return {
+  const st: Omit<TypeState, 'known'> & { known?: KnownVersions } = {
     typeUrl,
     wildcard: false,
     names: new Set(),
-    known: new Map(),
-    sent: new Map(),
+    held: NOTHING,
+    heldOwned: false,
+    declared: undefined,
     cancel: undefined,
     answered: false,
-    lastNonce: undefined,
+    lastNonce: 0,
     unackedSince: undefined,
-    status: { typeUrl, wildcard: false, subscribed: [], resources: [], staleRequests: 0 },
+    sentVersion: undefined,
+    sentAt: 0,
+    ackedVersion: undefined,
+    ackedNonce: 0,
+    ackedAt: 0,
+    nack: undefined,
+    staleRequests: 0,
   };
+  st.known = new KnownVersions(st as TypeState);
+  return st as TypeState;
+}
+
+/** The version the proxy holds of `name`, if any. */
+export function knownVersion(st: TypeState, name: string): string | undefined {
+  return st.held.get(name)?.version ?? st.declared?.get(name);
+}
+
+/** Whether the proxy holds some version of `name`. */
+export function isKnown(st: TypeState, name: string): boolean {
+  return st.held.has(name) || (st.declared?.has(name) ?? false);
+}
+
+/** Records that the proxy was sent `r`. */
+export function holdResource(st: TypeState, r: Resource): void {
+  const held = ownHeld(st);
+  // Keyed by the Resource's own name string, shared with the cache, not the
+  // copy decoded from the proxy's request.
+  held.delete(r.name);
+  held.set(r.name, r);
+  if (st.names.delete(r.name)) st.names.add(r.name);
+  if (st.declared?.delete(r.name) && st.declared.size === 0) st.declared = undefined;
+}
+
+/** Records that the proxy no longer holds `name` (removed, or unsubscribed). */
+export function dropHeld(st: TypeState, name: string): void {
+  if (st.held.has(name)) ownHeld(st).delete(name);
+  if (st.declared?.delete(name) && st.declared.size === 0) st.declared = undefined;
+}
+
+/**
+ * Shares `resources` as what the proxy holds when it holds exactly those
+ * Resources (and declared nothing else): a proxy in step with its snapshot
+ * then costs no map of its own.
+ */
+export function shareHeld(st: TypeState, resources: ReadonlyMap<string, Resource>): void {
+  if (st.held === resources || st.declared !== undefined || st.held.size !== resources.size) return;
+  for (const [name, r] of resources) if (st.held.get(name) !== r) return;
+  st.held = resources;
+  st.heldOwned = false;
+}
+
+function ownHeld(st: TypeState): Map<string, Resource> {
+  if (!st.heldOwned) {
+    st.held = new Map(st.held);
+    st.heldOwned = true;
+  }
+  return st.held as Map<string, Resource>;
+}
+
+/** A read-only name → version view of what a type's proxy holds (sent Resources, then declared versions). */
+export class KnownVersions implements ReadonlyMap<string, string> {
+  constructor(private readonly st: TypeState) {}
+
+  get size(): number {
+    let n = this.st.held.size;
+    if (this.st.declared) for (const name of this.st.declared.keys()) if (!this.st.held.has(name)) n++;
+    return n;
+  }
+
+  get(name: string): string | undefined {
+    return knownVersion(this.st, name);
+  }
+
+  has(name: string): boolean {
+    return isKnown(this.st, name);
+  }
+
+  *entries(): MapIterator<[string, string]> {
+    for (const [name, r] of this.st.held) yield [name, r.version];
+    if (this.st.declared) for (const [name, v] of this.st.declared) if (!this.st.held.has(name)) yield [name, v];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [name] of this.entries()) yield name;
+  }
+
+  *values(): MapIterator<string> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
 }
 
 /** A hash naming the set of (name, version) pairs a type holds: version_info of SotW responses. */
