@@ -6,16 +6,15 @@
  * one already holds the simulated fleet's connections: at 10,000 proxies the
  * two sets together would exceed a 20,000 open-file limit.
  *
- * IPC: argv = [recording file, server port]. Reports `connected` once every
- * stream has sent its first request, then `done` with the wall-clock time
- * (epoch ms, sub-ms precision) at which the last stream held its last
- * response; `failed` on an error.
+ * argv: a JSON file of how many responses each stream gets, and the server's
+ * port. IPC: `connected` once every stream has sent its first request, then
+ * `done` with the wall-clock time (epoch ms, sub-ms precision) at which the
+ * last stream held its last response; `failed` on an error.
  */
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wallClockMs } from './proc-stats.ts';
-import { readRecording } from './replay-server.ts';
 import { channelTarget, SIM_CHANNEL_OPTIONS } from './sim-proxy.ts';
 import { decodeDeltaResponse, DELTA_ADS_PATH, encodeDeltaRequest, type DeltaRequestOut, type ReceivedDelta } from './xds-codec.ts';
 
@@ -23,7 +22,7 @@ import { decodeDeltaResponse, DELTA_ADS_PATH, encodeDeltaRequest, type DeltaRequ
 export type ReplayClientsReply = { kind: 'connected' } | { kind: 'done'; at: number } | { kind: 'failed'; message: string };
 
 function main(): void {
-  const counts = readRecording(readFileSync(process.argv[2] as string)).map((list) => list.length);
+  const counts = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as number[];
   const port = Number(process.argv[3]);
   const send = (m: ReplayClientsReply): void => {
     process.send?.(m);

@@ -90,12 +90,15 @@ export async function replayCeiling(recordings: readonly Buffer[][], timeoutMs: 
   const dir = mkdtempSync(join(tmpdir(), 'sb-replay-'));
   const file = join(dir, 'recording.bin');
   writeFileSync(file, writeRecording(used));
+  // The clients only need to know how many responses each stream gets, not the bytes.
+  const countsFile = join(dir, 'counts.json');
+  writeFileSync(countsFile, JSON.stringify(used.map((r) => r.length)));
   const server = forkChild('./replay-server.ts', [file]);
   let clients: ChildProcess | undefined;
   try {
     const { port } = await nextMessage(server, 'listening', 'replay server');
     const ready = nextMessage(server, 'ready', 'replay server');
-    clients = forkChild('./replay-clients.ts', [file, String(port)]);
+    clients = forkChild('./replay-clients.ts', [countsFile, String(port)]);
     const clientsDone = nextMessage(clients, 'done', 'replay clients');
     // Surface a client failure at once rather than at the timeout; `done` is awaited below.
     clientsDone.catch(() => undefined);
