@@ -14,6 +14,7 @@ import { buildProxyResources, resourceSetOf, SharedBuilds } from '../resources/i
 import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
+import { DependencyIndex, type Dependents } from './dependency-index.ts';
 
 /** Everything the engine needs. */
 export interface MeshEngineOptions extends GatherContext {
@@ -46,13 +47,6 @@ interface TrackedProxy {
   idleTimer: NodeJS.Timeout | undefined;
 }
 
-/** The proxies depending on one key of the dependency index. */
-class Dependents extends Set<string> {
-  constructor(readonly key: string) {
-    super();
-  }
-}
-
 /** Proxies rebuilt between two yields to the event loop. */
 const FLUSH_SLICE = 50;
 
@@ -66,7 +60,7 @@ export class MeshEngine implements ConfigWatcher {
   /** Resources built once and shared by every proxy with the same inputs. */
   private readonly memo = new SharedBuilds();
   /** Dependency key → the proxies whose last snapshot read it, so a change finds its proxies without a scan. */
-  private readonly dependents = new Map<string, Dependents>();
+  private readonly dependents = new DependencyIndex();
   /** Proxies whose last build failed: any change retries them. */
   private readonly failedIds = new Set<string>();
   private readonly dirty = new Set<string>();
@@ -199,7 +193,7 @@ export class MeshEngine implements ConfigWatcher {
     this.dirty.delete(nodeId);
     this.dirtySince.delete(nodeId);
     this.failedIds.delete(nodeId);
-    this.reindex(nodeId, p, NO_DEPS);
+    p.indexed = this.dependents.update(nodeId, p.indexed, NO_DEPS);
     this.opts.cache.clearSnapshot(nodeId);
   }
 
@@ -209,39 +203,11 @@ export class MeshEngine implements ConfigWatcher {
     if (ev.ca) this.onRootsChanged();
     // Committed just now (the store publishes after its transaction): the start of convergence.
     const since = Date.now();
-    const mark = (key: string): void => {
-      const ids = this.dependents.get(key);
-      if (ids) for (const id of ids) this.markDirty(id, since);
-    };
-    for (const s of ev.services) {
-      mark(`s:${s}`);
-      // A sidecar's endpoint health includes its destination's own checks, which change under `services`.
-      mark(`c:${s}`);
-    }
-    for (const s of ev.connect) mark(`c:${s}`);
-    for (const k of ev.configEntries) mark(`e:${k}`);
+    this.dependents.affected(ev, (id) => this.markDirty(id, since));
     for (const id of this.failedIds) this.markDirty(id, since);
   }
 
-  /** Points the dependency index at a proxy's new dependencies. */
-  private reindex(nodeId: string, p: TrackedProxy, deps: SnapshotDependencies): void {
-    const next = new Set<Dependents>();
-    const add = (key: string): void => {
-      let ids = this.dependents.get(key);
-      if (!ids) this.dependents.set(key, (ids = new Dependents(key)));
-      ids.add(nodeId);
-      next.add(ids);
-    };
-    for (const s of deps.services) add(`s:${s}`);
-    for (const s of deps.connect) add(`c:${s}`);
-    for (const k of deps.configEntries) add(`e:${k}`);
-    for (const ids of p.indexed) {
-      if (next.has(ids)) continue;
-      ids.delete(nodeId);
-      if (ids.size === 0) this.dependents.delete(ids.key);
-    }
-    p.indexed = [...next];
-  }
+
 
   /** Queues a rebuild; `since` is when the change that needs it was committed (absent for a first build). */
   private markDirty(nodeId: string, since?: number): void {
@@ -279,7 +245,7 @@ export class MeshEngine implements ConfigWatcher {
     try {
       const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...p.listenerNames.keys()] });
       if (!this.proxies.has(nodeId)) return;
-      this.reindex(nodeId, p, gathered.deps);
+      p.indexed = this.dependents.update(nodeId, p.indexed, gathered.deps);
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;
       const built = buildProxyResources(gathered.snapshot, this.memo);

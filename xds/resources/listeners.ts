@@ -27,7 +27,7 @@ import {
 } from './common.ts';
 import { allowsEverything, httpRbacFilter, networkRbacFilter } from './rbac.ts';
 import { envoyDownstreamTls, grpcDownstreamTls } from './tls.ts';
-import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
+import { NO_MEMO, type BuildMemo } from './memo.ts';
 
 function hcmFilter(body: EnvoyMessage): EnvoyMessage {
   return { name: 'envoy.filters.network.http_connection_manager', typed_config: typed(HCM_TYPE, body) };
@@ -147,12 +147,12 @@ export function buildListeners(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Bui
       // Per proxy (its own address): built fresh, so no proxy's listener outlives its build in memory.
       const inbound = sidecarPublicListener(s.inbound);
       const upstreams = s.upstreams.map((u) =>
-        memo.byKey(memoKey('upstream', td, u.id, u.destination, u.localBindAddress, u.localBindPort, u.protocol), () => sidecarUpstreamListener(td, u)),
+        memo.byIdentity(u, `listener\0${td}`, () => sidecarUpstreamListener(td, u)),
       );
       return [inbound, ...upstreams].sort(byName);
     }
     case 'grpc-proxyless': {
-      const out = s.upstreams.map((u) => memo.byKey(memoKey('api', u.id), () => grpcApiListener(u.id)));
+      const out = s.upstreams.map((u) => memo.byIdentity(u, 'api', () => grpcApiListener(u.id)));
       const inbound = s.inbound;
       const instance = s.certificateProviderInstance;
       if (inbound) {

@@ -3,7 +3,7 @@ import { clusterSni } from '../snapshot/names.ts';
 import { assertNever, isHttpProtocol, type ChainHeaderMatch, type ChainHeaderMods, type ChainQueryMatch, type ChainRouteSnapshot, type ProxySnapshot, type UpstreamSnapshot } from '../snapshot/types.ts';
 import { byName, type BuiltResource, type EnvoyMessage } from './common.ts';
 import { headerRewriteFields, routeActionFields, type Flavour } from './route-actions.ts';
-import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
+import { NO_MEMO, type BuildMemo } from './memo.ts';
 
 function headerMatcher(h: ChainHeaderMatch): EnvoyMessage {
   const base = { name: h.name, ...(h.invert ? { invert_match: true } : {}) };
@@ -85,7 +85,7 @@ function upstreamRoute(trustDomain: string, u: UpstreamSnapshot, flavour: Flavou
 
 /** An upstream's route configuration, shared by every proxy with the same upstream and chain routes. */
 function sharedRoute(memo: BuildMemo, trustDomain: string, u: UpstreamSnapshot, flavour: Flavour): BuiltResource {
-  return memo.byKey(memoKey('route', flavour, trustDomain, u.id, u.destination, u.chain?.routes), () => upstreamRoute(trustDomain, u, flavour));
+  return memo.byIdentity(u, `route\0${flavour}\0${trustDomain}`, () => upstreamRoute(trustDomain, u, flavour));
 }
 
 /** Every route configuration of a proxy, sorted by name. gRPC is HTTP/2, so every proxyless upstream has one. */

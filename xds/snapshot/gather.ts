@@ -60,7 +60,11 @@ export class SharedReads {
   /** Every mesh endpoint of a service (no subset), one array per store state. */
   private readonly endpoints = new Map<string, EndpointSnapshot[]>();
   private byId: { index: number; map: Map<string, ServiceRecord> } | undefined;
-  private config: { index: number; entries: Map<string, ConfigEntryRecord | undefined>; authorizations: Map<string, InboundAuthorization> } | undefined;
+  private config:
+    | { index: number; entries: Map<string, ConfigEntryRecord | undefined>; authorizations: Map<string, InboundAuthorization>; upstreams: Map<string, SharedUpstream> }
+    | undefined;
+  /** Service → keys of the shared upstreams that read it, so a change drops exactly those. */
+  private readonly upstreamsByService = new Map<string, Set<string>>();
 
   /** The cached mesh instances of a service, computing them on first use. */
   meshInstances(store: CatalogStore, service: string, read: () => MeshInstance[]): MeshInstance[] {
@@ -108,16 +112,53 @@ export class SharedReads {
     return auth;
   }
 
+  /**
+   * An upstream as every proxy declaring it the same way sees it, gathered
+   * once per state of the services it read and of the config table. The
+   * snapshot is shared (builders recognise it by identity); `deps` is what
+   * gathering it read, for each proxy's own dependencies.
+   */
+  upstream(store: CatalogStore, key: string, gather: () => SharedUpstream): SharedUpstream {
+    const upstreams = this.configState(store).upstreams;
+    let hit = upstreams.get(key);
+    if (!hit) {
+      upstreams.set(key, (hit = gather()));
+      for (const s of [...hit.deps.services, ...hit.deps.connect]) {
+        let keys = this.upstreamsByService.get(s);
+        if (!keys) this.upstreamsByService.set(s, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+    return hit;
+  }
+
   /** Drops what a change to these services made stale. */
   forgetServices(names: Iterable<string>): void {
-    for (const n of names) this.instances.delete(n), this.endpoints.delete(n);
+    for (const n of names) {
+      this.instances.delete(n);
+      this.endpoints.delete(n);
+      const keys = this.upstreamsByService.get(n);
+      if (!keys) continue;
+      this.upstreamsByService.delete(n);
+      for (const k of keys) this.config?.upstreams.delete(k);
+    }
   }
 
   private configState(store: CatalogStore): NonNullable<SharedReads['config']> {
     const index = store.topicIndex([topic.table('config')]);
-    if (!this.config || this.config.index !== index) this.config = { index, entries: new Map(), authorizations: new Map() };
+    if (!this.config || this.config.index !== index) {
+      this.config = { index, entries: new Map(), authorizations: new Map(), upstreams: new Map() };
+      this.upstreamsByService.clear();
+    }
     return this.config;
   }
+}
+
+/** A gathered upstream shared between proxies, with what gathering it read, or why it cannot be had. */
+export interface SharedUpstream {
+  snapshot: UpstreamSnapshot;
+  deps: SnapshotDependencies;
+  error?: string;
 }
 
 /** What a proxy's snapshot read, so a change to any of them rebuilds it. */
@@ -223,6 +264,31 @@ function readMeshInstances(store: CatalogStore, service: string): MeshInstance[]
 }
 
 function upstreamSnapshot(
+  ctx: GatherContext,
+  deps: SnapshotDependencies,
+  id: string,
+  destination: ServiceIdentity,
+  local: { address: string; port: number },
+  protocolOverride: Protocol | undefined,
+  connectTimeoutMs: number | undefined,
+  errors: string[],
+): UpstreamSnapshot {
+  const gather = (): SharedUpstream => {
+    const own: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+    const found: string[] = [];
+    const snapshot = gatherUpstream(ctx, own, id, destination, local, protocolOverride, connectTimeoutMs, found);
+    return { snapshot, deps: own, ...(found.length > 0 ? { error: found.join('; ') } : {}) };
+  };
+  const key = [id, destination.service, destination.namespace, destination.datacenter, local.address, local.port, protocolOverride ?? '', connectTimeoutMs ?? '', ctx.identity.trustDomain()].join('\0');
+  const got = ctx.shared ? ctx.shared.upstream(ctx.store, key, gather) : gather();
+  deps.services.push(...got.deps.services);
+  deps.connect.push(...got.deps.connect);
+  deps.configEntries.push(...got.deps.configEntries);
+  if (got.error !== undefined) errors.push(got.error);
+  return got.snapshot;
+}
+
+function gatherUpstream(
   ctx: GatherContext,
   deps: SnapshotDependencies,
   id: string,

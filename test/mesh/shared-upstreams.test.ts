@@ -1,0 +1,85 @@
+/**
+ * Upstreams are gathered once and shared by every proxy that declares them the
+ * same way (SharedReads), and the resources built from them are shared too
+ * (SharedBuilds). What is shared must go stale exactly when its inputs
+ * change: a health change of the destination, a new instance, a protocol set
+ * by a config entry. Two sidecars with the same upstream are driven through
+ * the engine's watch interface, as the ADS server drives it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../../xds/index.ts';
+import { decodeAny } from '../xds/ads-client.ts';
+import { eventually, startMesh, type MeshHarness } from './harness.ts';
+
+let h: MeshHarness;
+const cancels: (() => void)[] = [];
+const SIDECARS = ['web-sidecar-proxy', 'admin-sidecar-proxy'];
+
+/** Keeps a watch of every type open for a node, as a stream does. */
+function connect(nodeId: string): void {
+  for (const typeUrl of [LISTENER_TYPE, CLUSTER_TYPE, ENDPOINT_TYPE, ROUTE_TYPE] as const) {
+    const open = (known: ReadonlyMap<string, string>): void => {
+      const cancel = h.server.engine.createWatch(
+        { nodeId, typeUrl, wildcard: true, names: new Set(), knownVersions: known, answerWhenEmpty: known.size === 0 },
+        (res) => open(new Map([...res.resources.values()].map((r) => [r.name, r.version]))),
+      );
+      cancels.push(cancel);
+    };
+    open(new Map());
+  }
+}
+
+/** A node's resources of one type, decoded to JSON text. */
+function resourcesOf(nodeId: string, typeUrl: string): { name: string; json: string }[] {
+  const byName = h.server.xdsCache.getSnapshot(nodeId)?.get(typeUrl as typeof LISTENER_TYPE);
+  return [...(byName?.values() ?? [])].map((r) => ({ name: r.name, json: JSON.stringify(decodeAny(r.any)) }));
+}
+
+beforeAll(async () => {
+  h = await startMesh({ defaultAllow: true });
+  await h.api('PUT', '/v1/agent/service/register', { ID: 'api-1', Name: 'api', Port: 8080, Check: { CheckID: 'api-1-ttl', TTL: '10m', Status: 'passing' }, Connect: { SidecarService: {} } });
+  for (const name of ['web', 'admin']) {
+    await h.api('PUT', '/v1/agent/service/register', {
+      ID: name,
+      Name: name,
+      Port: 8081,
+      Connect: { SidecarService: { Proxy: { Upstreams: [{ DestinationName: 'api', LocalBindPort: 9191 }] } } },
+    });
+  }
+  for (const id of SIDECARS) connect(id);
+  expect(await eventually(async () => SIDECARS.every((id) => resourcesOf(id, ENDPOINT_TYPE).length === 1), 5000)).toBe(true);
+});
+
+afterAll(async () => {
+  for (const c of cancels) c();
+  await h?.close();
+});
+
+it('two proxies of different services carry the very same upstream resources', () => {
+  for (const typeUrl of [CLUSTER_TYPE, ENDPOINT_TYPE]) {
+    const [web, admin] = SIDECARS.map((id) => h.server.xdsCache.getSnapshot(id)?.get(typeUrl));
+    const apiOf = (m: typeof web): unknown => [...(m?.values() ?? [])].find((r) => r.name.startsWith('api.'));
+    expect(apiOf(web)).toBeDefined();
+    // The same Resource object: built, validated and encoded once.
+    expect(apiOf(web)).toBe(apiOf(admin));
+  }
+});
+
+it('a health change, a new instance and a protocol change each reach every proxy sharing the upstream', async () => {
+  await h.server.engine.settled();
+  await h.api('PUT', '/v1/agent/check/fail/api-1-ttl');
+  expect(await eventually(async () => SIDECARS.every((id) => resourcesOf(id, ENDPOINT_TYPE)[0]?.json.includes('"health_status":"UNHEALTHY"') ?? false), 3000)).toBe(true);
+
+  await h.api('PUT', '/v1/agent/service/register', { ID: 'api-2', Name: 'api', Port: 8090, Connect: { SidecarService: {} } });
+  const api2 = (await h.api('GET', '/v1/agent/service/api-2-sidecar-proxy')) as { Port: number };
+  expect(await eventually(async () => SIDECARS.every((id) => resourcesOf(id, ENDPOINT_TYPE)[0]?.json.includes(`"port_value":${api2.Port}`) ?? false), 3000)).toBe(true);
+
+  // tcp → http: the upstream listener now routes through RDS, and a route configuration appears.
+  expect(resourcesOf(SIDECARS[0]!, ROUTE_TYPE)).toEqual([]);
+  expect(await h.api('PUT', '/v1/config', { Kind: 'service-defaults', Name: 'api', Protocol: 'http' })).toBe(true);
+  expect(await eventually(async () => SIDECARS.every((id) => resourcesOf(id, ROUTE_TYPE).some((r) => r.name === 'api')), 3000)).toBe(true);
+  for (const id of SIDECARS) {
+    const upstreamListener = resourcesOf(id, LISTENER_TYPE).find((r) => r.name.startsWith('api:'));
+    expect(upstreamListener?.json).toContain('envoy.filters.network.http_connection_manager');
+  }
+});

@@ -1,0 +1,65 @@
+/**
+ * Which proxies read what: for each service (its registration, or its mesh
+ * endpoints) and each config entry, the proxies whose last snapshot depended
+ * on it. A change finds the proxies to rebuild by lookup, not by a scan of
+ * every proxy; a proxy holds references to its entries, not key strings.
+ */
+import type { ChangeEvent } from '../../catalog/index.ts';
+import type { SnapshotDependencies } from '../snapshot/gather.ts';
+
+type Kind = 'services' | 'connect' | 'configEntries';
+
+/** The proxies depending on one key; knows its own place for removal. */
+export class Dependents extends Set<string> {
+  constructor(
+    readonly kind: Kind,
+    readonly key: string,
+  ) {
+    super();
+  }
+}
+
+/** Dependency key → proxies, one map per kind of key. */
+export class DependencyIndex {
+  private readonly maps: Record<Kind, Map<string, Dependents>> = { services: new Map(), connect: new Map(), configEntries: new Map() };
+
+  /** Points the index at a proxy's new dependencies; returns what the proxy keeps to be re-pointed later. */
+  update(nodeId: string, previous: readonly Dependents[], deps: SnapshotDependencies): Dependents[] {
+    const next = new Set<Dependents>();
+    for (const kind of ['services', 'connect', 'configEntries'] as const) {
+      const map = this.maps[kind];
+      for (const key of deps[kind]) {
+        let ids = map.get(key);
+        if (!ids) map.set(key, (ids = new Dependents(kind, key)));
+        ids.add(nodeId);
+        next.add(ids);
+      }
+    }
+    for (const ids of previous) {
+      if (next.has(ids)) continue;
+      ids.delete(nodeId);
+      if (ids.size === 0) this.maps[ids.kind].delete(ids.key);
+    }
+    return [...next];
+  }
+
+  /** Calls `visit` for every proxy the change concerns (a proxy may be visited more than once). */
+  affected(ev: ChangeEvent, visit: (nodeId: string) => void): void {
+    const each = (kind: Kind, key: string): void => {
+      const ids = this.maps[kind].get(key);
+      if (ids) for (const id of ids) visit(id);
+    };
+    for (const s of ev.services) {
+      each('services', s);
+      // A sidecar's endpoint health includes its destination's own checks, which change under `services`.
+      each('connect', s);
+    }
+    for (const s of ev.connect) each('connect', s);
+    for (const k of ev.configEntries) each('configEntries', k);
+  }
+
+  /** Keys indexed, for tests. */
+  size(): number {
+    return this.maps.services.size + this.maps.connect.size + this.maps.configEntries.size;
+  }
+}
