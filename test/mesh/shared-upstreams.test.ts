@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 it('two proxies of different services carry the very same upstream resources', () => {
-  for (const typeUrl of [CLUSTER_TYPE, ENDPOINT_TYPE]) {
+  for (const typeUrl of [CLUSTER_TYPE, ENDPOINT_TYPE] as const) {
     const [web, admin] = SIDECARS.map((id) => h.server.xdsCache.getSnapshot(id)?.get(typeUrl));
     const apiOf = (m: typeof web): unknown => [...(m?.values() ?? [])].find((r) => r.name.startsWith('api.'));
     expect(apiOf(web)).toBeDefined();
