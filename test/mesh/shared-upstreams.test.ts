@@ -83,3 +83,17 @@ it('a health change, a new instance and a protocol change each reach every proxy
     expect(upstreamListener?.json).toContain('envoy.filters.network.http_connection_manager');
   }
 });
+
+it('a sidecar registered on a new node after the others were built is found and configured', async () => {
+  connect('late-sidecar-proxy');
+  await h.server.engine.settled();
+  expect(h.server.engine.problemOf('late-sidecar-proxy')?.message).toMatch(/no service registered/);
+  await h.api('PUT', '/v1/catalog/register', { Node: 'late-node', Address: '127.0.0.9', Service: { ID: 'late', Service: 'late', Port: 8080 } });
+  await h.api('PUT', '/v1/catalog/register', {
+    Node: 'late-node',
+    Address: '127.0.0.9',
+    Service: { ID: 'late-sidecar-proxy', Service: 'late-sidecar-proxy', Kind: 'connect-proxy', Port: 21000, Proxy: { DestinationServiceName: 'late', Upstreams: [{ DestinationName: 'api', LocalBindPort: 9191 }] } },
+  });
+  expect(await eventually(async () => resourcesOf('late-sidecar-proxy', ENDPOINT_TYPE).length === 1, 3000)).toBe(true);
+  expect(h.server.engine.problemOf('late-sidecar-proxy')).toBeUndefined();
+});

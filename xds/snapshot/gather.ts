@@ -59,7 +59,8 @@ export class SharedReads {
   private readonly instances = new Map<string, MeshInstance[]>();
   /** Every mesh endpoint of a service (no subset), one array per store state. */
   private readonly endpoints = new Map<string, EndpointSnapshot[]>();
-  private byId: { index: number; map: Map<string, ServiceRecord> } | undefined;
+  /** Registrations by ID, and the IDs on each node (to refresh one node's share after a change). */
+  private byId: { map: Map<string, ServiceRecord>; onNode: Map<string, string[]> } | undefined;
   private config:
     | { index: number; entries: Map<string, ConfigEntryRecord | undefined>; authorizations: Map<string, InboundAuthorization>; upstreams: Map<string, SharedUpstream> }
     | undefined;
@@ -81,17 +82,43 @@ export class SharedReads {
   }
 
   /**
-   * The registration with this ID on any node, from an index rebuilt only when
-   * a service was registered, changed or removed (health changes leave it be).
+   * The registration with this ID on any node, from an index built on first
+   * use and then kept current node by node (`forgetNodes`): a registration
+   * re-reads one node, not the whole catalog.
    */
   serviceById(store: CatalogStore, id: string): ServiceRecord | undefined {
-    const index = store.topicIndex([topic.table('services')]);
-    if (!this.byId || this.byId.index !== index) {
-      const map = new Map<string, ServiceRecord>();
-      for (const node of store.listNodes()) for (const s of store.listServicesOnNode(node.Node)) if (!map.has(s.ID)) map.set(s.ID, s);
-      this.byId = { index, map };
+    if (!this.byId) {
+      this.byId = { map: new Map(), onNode: new Map() };
+      for (const node of store.listNodes()) this.readNode(store, node.Node);
     }
-    return this.byId.map.get(id);
+    const found = this.byId.map.get(id);
+    if (found) return found;
+    // The same ID on another node, hidden while the first one was registered (rare), or truly unknown.
+    const elsewhere = findServiceById(store, id);
+    if (elsewhere) this.byId.map.set(id, elsewhere);
+    return elsewhere;
+  }
+
+  /** Re-reads the registrations of nodes whose services were written (the owner calls it for every change). */
+  forgetNodes(store: CatalogStore, nodes: Iterable<string>): void {
+    if (!this.byId) return;
+    for (const node of nodes) {
+      for (const id of this.byId.onNode.get(node) ?? []) {
+        if (this.byId.map.get(id)?.Node === node) this.byId.map.delete(id);
+      }
+      this.byId.onNode.delete(node);
+      this.readNode(store, node);
+    }
+  }
+
+  private readNode(store: CatalogStore, node: string): void {
+    const byId = this.byId!;
+    const ids: string[] = [];
+    for (const s of store.listServicesOnNode(node)) {
+      if (!byId.map.has(s.ID)) byId.map.set(s.ID, s);
+      ids.push(s.ID);
+    }
+    if (ids.length > 0) byId.onNode.set(node, ids);
   }
 
   /** A config entry, read once per state of the store's config table. */
