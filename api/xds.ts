@@ -41,6 +41,10 @@ export interface ApiProxyStatus {
   Mode: 'sotw' | 'delta';
   UserAgent: string;
   ConnectedSince: string;
+  /** The proxy stopped reading: pushes wait for its connection to drain, keeping only the latest state per type. */
+  Backlogged: boolean;
+  /** Pushes replaced by a later state before they could be written (versions the proxy never saw). */
+  SkippedPushes: number;
   Types: Record<string, ApiTypeStatus>;
   /** Set when the control plane cannot (re)configure this proxy, with the reason. */
   Problem: { Message: string; Since: string } | null;
@@ -78,6 +82,8 @@ export function proxyStatusToApi(p: ProxyStatus, problems?: ProxyProblemSource):
     Mode: p.mode,
     UserAgent: p.userAgent,
     ConnectedSince: p.connectedSince,
+    Backlogged: p.backlogged,
+    SkippedPushes: p.skippedPushes,
     Types: Object.fromEntries(Object.entries(p.types).map(([k, v]) => [k, typeToApi(v)])),
     Problem: problem ? { Message: problem.message, Since: problem.since } : null,
   };
@@ -111,6 +117,8 @@ const proxiesResponseSchema = {
       Mode: { type: 'string', enum: ['sotw', 'delta'] },
       UserAgent: { type: 'string' },
       ConnectedSince: { type: 'string' },
+      Backlogged: { type: 'boolean' },
+      SkippedPushes: { type: 'integer' },
       Types: { type: 'object', additionalProperties: typeStatusSchema },
       Problem: { type: ['object', 'null'], properties: { Message: { type: 'string' }, Since: { type: 'string' } } },
     },

@@ -42,13 +42,15 @@ interface Watch {
   readonly respond: (response: WatchResponse) => void;
 }
 
+const NO_RESOURCES: ReadonlyMap<string, Resource> = new Map();
+
 function isResource(v: Resource | ResourceObject): v is Resource {
   return typeof (v as Resource).version === 'string' && typeof (v as Resource).any === 'object' && (v as Resource).delta !== undefined;
 }
 
 /** A watchable cache of per-node snapshots. */
 export class SnapshotCache implements ConfigWatcher {
-  private readonly snapshots = new Map<string, Map<ResourceTypeUrl, Map<string, Resource>>>();
+  private readonly snapshots = new Map<string, Map<ResourceTypeUrl, ReadonlyMap<string, Resource>>>();
   private readonly watches = new Map<string, Set<Watch>>();
   private readonly byObject = new WeakMap<object, Map<ResourceTypeUrl, Resource>>();
   // Content-addressed: (type, name, version) → the one Resource with those bytes.
@@ -90,7 +92,7 @@ export class SnapshotCache implements ConfigWatcher {
    * `opts.since` goes with the answers of the types that changed.
    */
   setSnapshot(nodeId: string, input: SnapshotInput, opts: SetSnapshotOptions = {}): SnapshotChange {
-    const next = new Map<ResourceTypeUrl, Map<string, Resource>>();
+    const next = new Map<ResourceTypeUrl, ReadonlyMap<string, Resource>>();
     for (const typeUrl of ADS_PUSH_ORDER) {
       const byName = new Map<string, Resource>();
       for (const item of input[typeUrl] ?? []) {
@@ -99,18 +101,21 @@ export class SnapshotCache implements ConfigWatcher {
         if (byName.has(resource.name)) throw new InvalidResourceError(typeUrl, resource.name, 'appears twice in the snapshot');
         byName.set(resource.name, resource);
       }
-      next.set(typeUrl, byName);
+      next.set(typeUrl, byName.size > 0 ? byName : NO_RESOURCES);
     }
     const previous = this.snapshots.get(nodeId);
-    this.snapshots.set(nodeId, next);
     const change: SnapshotChange = {};
     for (const typeUrl of ADS_PUSH_ORDER) {
-      const before = previous?.get(typeUrl) ?? new Map<string, Resource>();
-      const after = next.get(typeUrl) ?? new Map<string, Resource>();
+      const before = previous?.get(typeUrl) ?? NO_RESOURCES;
+      const after = next.get(typeUrl) ?? NO_RESOURCES;
       const updated = [...after.values()].filter((r) => before.get(r.name)?.version !== r.version).map((r) => r.name);
       const removed = [...before.keys()].filter((n) => !after.has(n));
       if (updated.length > 0 || removed.length > 0) change[typeUrl] = { updated, removed };
+      // An unchanged type keeps its map (the same Resources, interned): the
+      // streams that share it as what their proxy holds keep sharing it.
+      else next.set(typeUrl, before);
     }
+    this.snapshots.set(nodeId, next);
     if (opts.since !== undefined) this.noteSince(nodeId, change, opts.since);
     this.wake(nodeId, previous === undefined ? undefined : change);
     return change;
@@ -245,21 +250,34 @@ function contentKeyOf(typeUrl: string, obj: ResourceObject): string | undefined 
   }
 }
 
+/**
+ * The subscription's state. When it takes in every resource of the type (a
+ * wildcard, or names that cover them all) the answer is the snapshot's own
+ * map, which is never changed once set: streams keep it as what their proxy
+ * holds, so proxies in step with their snapshot share it.
+ */
 function stateOf(request: WatchRequest, snapshot: NodeSnapshot): WatchResponse {
-  const all = snapshot.get(request.typeUrl) ?? new Map<string, Resource>();
-  let resources: Map<string, Resource>;
-  if (request.wildcard) {
-    resources = new Map(all);
+  const all = snapshot.get(request.typeUrl) ?? NO_RESOURCES;
+  let resources: ReadonlyMap<string, Resource>;
+  if (request.wildcard || coversAll(request.names, all)) {
+    resources = all;
   } else {
-    resources = new Map();
+    const some = new Map<string, Resource>();
     for (const name of request.names) {
       const r = all.get(name);
-      if (r) resources.set(name, r);
+      if (r) some.set(name, r);
     }
+    resources = some;
   }
   const removed: string[] = [];
   for (const name of request.knownVersions.keys()) {
     if (!resources.has(name) && (request.wildcard || request.names.has(name))) removed.push(name);
   }
   return { typeUrl: request.typeUrl, resources, removed };
+}
+
+function coversAll(names: ReadonlySet<string>, all: ReadonlyMap<string, Resource>): boolean {
+  if (all.size > names.size) return false;
+  for (const name of all.keys()) if (!names.has(name)) return false;
+  return true;
 }

@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConfigWatcher } from '../cache/index.ts';
-import { AdsStream, type StreamSink } from './ads-stream.ts';
+import { AdsStream, type AdsStreamContext, type StreamSink } from './ads-stream.ts';
 import { clientStatus, csdsServiceDefinition } from './csds.ts';
 import type { StreamAuthorizer } from './authorize.ts';
 import type { ClientStatusRequest__Output } from '../generated/envoy/service/status/v3/ClientStatusRequest.ts';
@@ -64,12 +64,11 @@ export function peerAddress(peer: string): string {
 }
 
 /**
- * gRPC server options: room for large snapshots. Channelz stays on (about
- * 1 KB per connection): grpc-js 1.14 only closes the connections channelz
- * tracks when the server is force-shut-down, so without it `close()` would
- * leave proxies attached to a server that is gone.
+ * gRPC server options: room for large snapshots; channelz off (it keeps
+ * about 1 KB per connection; `close()` destroys the connections itself).
  */
 export const XDS_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.enable_channelz': 0,
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.max_send_message_length': 256 * 1024 * 1024,
   'grpc.keepalive_time_ms': 60_000,
@@ -86,22 +85,30 @@ export class XdsServer {
   private readonly recorder: TrafficRecorder;
   private readonly streams = new Set<AdsStream>();
   private readonly logger: Logger;
-  private readonly now: () => Date;
+  private readonly host: CallHost;
   private nextStreamId = 1;
   private boundPort: number | undefined;
+  private readonly boundAddresses: string[] = [];
   private readonly streamsPerClient = new Map<string, number>();
 
   constructor(private readonly opts: XdsServerOptions) {
     this.logger = opts.logger.child({ component: 'xds' });
-    this.now = opts.now ?? (() => new Date());
     this.metrics = opts.metrics ?? new MetricsRegistry();
     this.recorder = new TrafficRecorder(this.metrics);
+    const streamContext: AdsStreamContext = { cache: opts.cache, logger: this.logger, now: opts.now ?? (() => new Date()), observer: this.recorder };
+    this.host = {
+      logger: this.logger,
+      streamContext,
+      maxNames: opts.limits?.maxResourceNamesPerRequest ?? 10_000,
+      authorizeStream: opts.authorizeStream,
+      released: (c) => this.released(c),
+    };
     this.grpcServer = new grpc.Server(XDS_GRPC_SERVER_OPTIONS);
     this.grpcServer.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: AnyDuplex<DiscoveryRequest__Output, OutgoingDiscoveryResponse>) =>
-        this.serve(call, 'sotw', (stream, req) => stream.onSotwRequest(req)),
+        this.serve(call as AnyCall, 'sotw'),
       DeltaAggregatedResources: (call: AnyDuplex<DeltaDiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse>) =>
-        this.serve(call, 'delta', (stream, req) => stream.onDeltaRequest(req)),
+        this.serve(call as AnyCall, 'delta'),
     });
     this.grpcServer.addService(csdsServiceDefinition, {
       FetchClientStatus: (
@@ -127,10 +134,12 @@ export class XdsServer {
           tls.verifyIncoming,
         )
       : grpc.ServerCredentials.createInsecure();
+    const hostPart = host.includes(':') ? `[${host}]` : host;
     const bound = await new Promise<number>((resolve, reject) => {
-      this.grpcServer.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
+      this.grpcServer.bindAsync(`${hostPart}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
     });
     this.boundPort = bound;
+    this.boundAddresses.push(`${hostPart}:${bound}`);
     this.logger.info({ host, port: bound, tls: tls !== undefined }, 'xDS server listening');
     return bound;
   }
@@ -169,103 +178,164 @@ export class XdsServer {
   async close(): Promise<void> {
     for (const s of this.streams) s.close();
     this.streams.clear();
+    // Channelz is off (about 1 KB per connection), and grpc-js 1.14's
+    // forceShutdown only destroys the connections channelz tracks: a drain
+    // with no grace period destroys the others (on a timer, awaited below).
+    for (const address of this.boundAddresses.splice(0)) this.grpcServer.drain(address, 0);
     // ADS streams never finish on their own: a graceful shutdown would wait forever.
     this.grpcServer.forceShutdown();
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
-  private serve<Req, Res extends OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse>(
-    call: AnyDuplex<Req, Res>,
-    mode: AdsMode,
-    handle: (stream: AdsStream, req: Req) => void,
-  ): void {
-    let ended = false;
+  private released(c: AdsCall): void {
+    const n = (this.streamsPerClient.get(c.client) ?? 1) - 1;
+    if (n > 0) this.streamsPerClient.set(c.client, n);
+    else this.streamsPerClient.delete(c.client);
+    this.streams.delete(c.stream);
+  }
+
+  private serve(call: AnyCall, mode: AdsMode): void {
     const client = peerAddress(call.getPeer());
-    const maxNames = this.opts.limits?.maxResourceNamesPerRequest ?? 10_000;
     const maxStreams = this.opts.limits?.maxStreamsPerClient ?? 1_000;
-    const endWith = (code: grpc.status, message: string, log = true): void => {
-      if (ended) return;
-      ended = true;
-      // Logged once per refused stream, with the reason; metadata (tokens) is never logged.
-      // ACL refusals are logged by the authorizer, which knows the node.
-      if (log) this.logger.warn({ client, code: grpc.status[code], reason: message }, 'xDS stream refused');
-      call.emit('error', { code, details: message });
-      finish();
-    };
-    const deny = (message: string): void => endWith(grpc.status.PERMISSION_DENIED, message, false);
     const open = this.streamsPerClient.get(client) ?? 0;
     if (open >= maxStreams) {
-      ended = true;
       this.logger.warn({ client, open, limit: maxStreams }, 'xDS stream refused: too many streams from this client');
       call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: `too many xDS streams from ${client} (limit maxStreamsPerClient = ${maxStreams})` });
       return;
     }
     this.streamsPerClient.set(client, open + 1);
-    let counted = true;
-    const sink: StreamSink = {
-      // grpc-js buffers 16 messages per call before write() says no; beyond
-      // that the stream holds only the latest state until 'drain'.
-      write: (response) => (ended ? true : call.write(response as Res)),
-      fail: (message, internal) => {
-        if (ended) return;
-        ended = true;
-        call.emit('error', { code: internal ? grpc.status.INTERNAL : grpc.status.INVALID_ARGUMENT, details: message });
-      },
-    };
-    const stream = new AdsStream(this.nextStreamId++, mode, sink, { cache: this.opts.cache, logger: this.logger, now: this.now, observer: this.recorder });
-    this.streams.add(stream);
+    const adsCall = new AdsCall(this.host, call, client, mode, this.nextStreamId++);
+    this.streams.add(adsCall.stream);
     this.recorder.opened();
-    call.on('drain', () => stream.onDrain());
-    let authorized = this.opts.authorizeStream === undefined;
-    let unwatch: (() => void) | undefined;
-    const finish = (): void => {
-      if (counted) {
-        counted = false;
-        const n = (this.streamsPerClient.get(client) ?? 1) - 1;
-        if (n > 0) this.streamsPerClient.set(client, n);
-        else this.streamsPerClient.delete(client);
-      }
-      unwatch?.();
-      unwatch = undefined;
-      stream.close();
-      this.streams.delete(stream);
-    };
-    call.on('data', (req: Req) => {
-      if (ended) return;
-      const names = resourceNameCount(req);
-      if (names > maxNames) {
-        return endWith(grpc.status.RESOURCE_EXHAUSTED, `request names ${names} resources (limit maxResourceNamesPerRequest = ${maxNames})`);
-      }
-      if (!authorized) {
-        // The first request names the node; the token came with the call's metadata.
-        const decision = this.opts.authorizeStream!(call.metadata, (req as { node?: DiscoveryRequest__Output['node'] }).node);
-        if (!decision.ok) return deny(decision.message);
-        authorized = true;
-        unwatch = decision.watch?.(deny);
-      }
-      try {
-        handle(stream, req);
-      } catch (err) {
-        this.logger.error({ err, stream: stream.id }, 'ADS request failed');
-        sink.fail(`internal error: ${(err as Error).message}`, true);
-        finish();
-      }
-    });
-    call.on('end', () => {
-      finish();
-      if (!ended) {
-        ended = true;
-        call.end();
-      }
-    });
-    call.on('cancelled', () => {
-      ended = true;
-      finish();
-    });
-    call.on('error', () => {
-      ended = true;
-      finish();
-    });
-    call.on('close', finish);
+    callsByGrpcCall.set(call, adsCall);
+    call.on('drain', onCallDrain);
+    call.on('data', onCallData);
+    call.on('end', onCallEnd);
+    call.on('cancelled', onCallGone);
+    call.on('error', onCallGone);
+    call.on('close', onCallClose);
+  }
+}
+
+/** What an AdsCall needs from its server. */
+interface CallHost {
+  readonly logger: Logger;
+  readonly streamContext: AdsStreamContext;
+  readonly maxNames: number;
+  readonly authorizeStream: StreamAuthorizer | undefined;
+  /** The call is over: its stream leaves the server and its client's count. */
+  released(call: AdsCall): void;
+}
+
+type AnyCall = AnyDuplex<DiscoveryRequest__Output | DeltaDiscoveryRequest__Output, OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse>;
+
+/**
+ * One ADS call and its stream. There is one per connected proxy, so the
+ * call's listeners are shared functions that find it here, rather than a set
+ * of closures per call.
+ */
+const callsByGrpcCall = new WeakMap<object, AdsCall>();
+
+function onCallData(this: object, req: DiscoveryRequest__Output | DeltaDiscoveryRequest__Output): void {
+  callsByGrpcCall.get(this)?.onData(req);
+}
+function onCallDrain(this: object): void {
+  callsByGrpcCall.get(this)?.stream.onDrain();
+}
+function onCallEnd(this: object): void {
+  callsByGrpcCall.get(this)?.onEnd();
+}
+function onCallGone(this: object): void {
+  const c = callsByGrpcCall.get(this);
+  if (!c) return;
+  c.ended = true;
+  c.finish();
+}
+function onCallClose(this: object): void {
+  callsByGrpcCall.get(this)?.finish();
+}
+
+/** The server side of one ADS call: limits, authorization, and the sink its AdsStream writes to. */
+class AdsCall implements StreamSink {
+  readonly stream: AdsStream;
+  ended = false;
+  private counted = true;
+  private authorized: boolean;
+  private unwatch: (() => void) | undefined;
+
+  constructor(
+    private readonly host: CallHost,
+    private readonly call: AnyCall,
+    readonly client: string,
+    mode: AdsMode,
+    id: number,
+  ) {
+    this.authorized = host.authorizeStream === undefined;
+    this.stream = new AdsStream(id, mode, this, host.streamContext);
+  }
+
+  // grpc-js buffers 16 messages per call before write() says no; beyond
+  // that the stream holds only the latest state until 'drain'.
+  write(response: OutgoingDiscoveryResponse | OutgoingDeltaDiscoveryResponse): boolean {
+    return this.ended ? true : this.call.write(response);
+  }
+
+  fail(message: string, internal?: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.call.emit('error', { code: internal ? grpc.status.INTERNAL : grpc.status.INVALID_ARGUMENT, details: message });
+  }
+
+  onData(req: DiscoveryRequest__Output | DeltaDiscoveryRequest__Output): void {
+    if (this.ended) return;
+    const names = resourceNameCount(req);
+    if (names > this.host.maxNames) {
+      return this.endWith(grpc.status.RESOURCE_EXHAUSTED, `request names ${names} resources (limit maxResourceNamesPerRequest = ${this.host.maxNames})`);
+    }
+    if (!this.authorized) {
+      // The first request names the node; the token came with the call's metadata.
+      const decision = this.host.authorizeStream!(this.call.metadata, req.node);
+      if (!decision.ok) return this.endWith(grpc.status.PERMISSION_DENIED, decision.message, false);
+      this.authorized = true;
+      this.unwatch = decision.watch?.((message) => this.endWith(grpc.status.PERMISSION_DENIED, message, false));
+    }
+    try {
+      if (this.stream.mode === 'delta') this.stream.onDeltaRequest(req as DeltaDiscoveryRequest__Output);
+      else this.stream.onSotwRequest(req as DiscoveryRequest__Output);
+    } catch (err) {
+      this.host.logger.error({ err, stream: this.stream.id }, 'ADS request failed');
+      this.fail(`internal error: ${(err as Error).message}`, true);
+      this.finish();
+    }
+  }
+
+  onEnd(): void {
+    this.finish();
+    if (!this.ended) {
+      this.ended = true;
+      this.call.end();
+    }
+  }
+
+  /** Ends the call with `code`; logged once per refused stream, with the reason, unless `log` is false. */
+  endWith(code: grpc.status, message: string, log = true): void {
+    if (this.ended) return;
+    this.ended = true;
+    // Metadata (tokens) is never logged. ACL refusals are logged by the authorizer, which knows the node.
+    if (log) this.host.logger.warn({ client: this.client, code: grpc.status[code], reason: message }, 'xDS stream refused');
+    this.call.emit('error', { code, details: message });
+    this.finish();
+  }
+
+  /** Releases everything the call holds; idempotent. */
+  finish(): void {
+    if (this.counted) {
+      this.counted = false;
+      this.host.released(this);
+    }
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.stream.close();
   }
 }
 
