@@ -59,8 +59,11 @@ const NOTHING: ReadonlyMap<string, Resource> = new Map();
 
 /** A fresh state: nothing subscribed, nothing held. */
 export function newTypeState(typeUrl: ResourceTypeUrl): TypeState {
-  const st: Omit<TypeState, 'known'> & { known?: KnownVersions } = {
+  // `known` is in the literal (then set) so that every state has the same
+  // shape with all its fields in the object, no property array added later.
+  const st: Omit<TypeState, 'known'> & { known: KnownVersions | undefined } = {
     typeUrl,
+    known: undefined,
     wildcard: false,
     names: new Set(),
     held: NOTHING,
@@ -172,7 +175,9 @@ export class KnownVersions implements ReadonlyMap<string, string> {
 /** A hash naming the set of (name, version) pairs a type holds: version_info of SotW responses. */
 export function typeVersion(resources: Iterable<Resource>): string {
   const entries = [...resources].map((r) => `${r.name}\0${r.version}`).sort();
-  return createHash('sha256').update(entries.join('\n')).digest('base64url').slice(0, 16);
+  // 12 bytes are 16 base64url characters: a string of its own, where slicing
+  // the full digest's text would keep that 43-character text alive with it.
+  return createHash('sha256').update(entries.join('\n')).digest().subarray(0, 12).toString('base64url');
 }
 
 /** True when both sets hold the same names. */
