@@ -42,7 +42,60 @@ interface Watch {
   readonly respond: (response: WatchResponse) => void;
 }
 
-const NO_RESOURCES: ReadonlyMap<string, Resource> = new Map();
+/** Up to this many resources, a lookup scans the list; beyond, it goes through an index built on first use. */
+const SCAN_LIMIT = 24;
+
+/**
+ * A node's resources of one type, in snapshot order, as a read-only map.
+ * There is one per type per node, and streams share it as what their proxy
+ * holds, so it is an array rather than a hash table: a sidecar's dozen
+ * clusters cost a dozen pointers. Large sets (gateways, wildcard meshes) get
+ * a Map index on their first lookup.
+ */
+class ResourceList implements ReadonlyMap<string, Resource> {
+  private index: Map<string, Resource> | undefined;
+
+  constructor(private readonly items: readonly Resource[]) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  get(name: string): Resource | undefined {
+    if (this.items.length <= SCAN_LIMIT) {
+      for (const r of this.items) if (r.name === name) return r;
+      return undefined;
+    }
+    this.index ??= new Map(this.items.map((r) => [r.name, r]));
+    return this.index.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  *entries(): MapIterator<[string, Resource]> {
+    for (const r of this.items) yield [r.name, r];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const r of this.items) yield r.name;
+  }
+
+  values(): MapIterator<Resource> {
+    return this.items.values();
+  }
+
+  forEach(fn: (value: Resource, key: string, map: ReadonlyMap<string, Resource>) => void): void {
+    for (const r of this.items) fn(r, r.name, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Resource]> {
+    return this.entries();
+  }
+}
+
+const NO_RESOURCES: ReadonlyMap<string, Resource> = new ResourceList([]);
 
 function isResource(v: Resource | ResourceObject): v is Resource {
   return typeof (v as Resource).version === 'string' && typeof (v as Resource).any === 'object' && (v as Resource).delta !== undefined;
@@ -101,7 +154,7 @@ export class SnapshotCache implements ConfigWatcher {
         if (byName.has(resource.name)) throw new InvalidResourceError(typeUrl, resource.name, 'appears twice in the snapshot');
         byName.set(resource.name, resource);
       }
-      next.set(typeUrl, byName.size > 0 ? byName : NO_RESOURCES);
+      next.set(typeUrl, byName.size > 0 ? new ResourceList([...byName.values()]) : NO_RESOURCES);
     }
     const previous = this.snapshots.get(nodeId);
     const change: SnapshotChange = {};

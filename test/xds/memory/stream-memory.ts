@@ -2,18 +2,21 @@
  * Memory per connected proxy of a real XdsServer over a SnapshotCache: not a
  * test (no assertions, nothing timed), a probe run by hand.
  *
- *   node --expose-gc --import tsx test/xds/memory/stream-memory.ts [N=2000] [--heap-snapshot=FILE]
+ *   node --expose-gc --import tsx test/xds/memory/stream-memory.ts [N=2000] [--bare] [--heap-snapshot=FILE]
  *
  * Sets N snapshots (mesh-shape.ts), measures heap and RSS after a full GC,
  * connects N delta clients from a child process, waits until each has ACKed a
  * response of every type and the server is quiet, measures again, and prints
- * the difference per proxy.
+ * the difference per proxy. `--bare` serves the same clients from a bare
+ * grpc-js server that answers each subscription with one empty response and
+ * keeps nothing: the connection's own cost, to subtract.
  */
 import { fork } from 'node:child_process';
 import { writeHeapSnapshot } from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { SnapshotCache, XdsServer } from '../../../xds/index.ts';
+import { adsServiceDefinition, SnapshotCache, XdsServer, XDS_GRPC_SERVER_OPTIONS } from '../../../xds/index.ts';
 import { nodeIdOf, snapshotOf } from './mesh-shape.ts';
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 2000);
@@ -30,12 +33,37 @@ async function settle(): Promise<NodeJS.MemoryUsage> {
   return process.memoryUsage();
 }
 
+const bare = process.argv.includes('--bare');
 const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
 const cache = new SnapshotCache();
-const server = new XdsServer({ cache, logger, limits: { maxStreamsPerClient: 1_000_000 } });
-const port = await server.listen('127.0.0.1', 0);
+let server: { traffic(): { acksReceived: number }; proxies(): unknown[]; close(): Promise<void> };
+let port: number;
+if (bare) {
+  let acksReceived = 0;
+  let open = 0;
+  const g = new grpc.Server(XDS_GRPC_SERVER_OPTIONS);
+  g.addService(adsServiceDefinition(), {
+    StreamAggregatedResources: () => {},
+    DeltaAggregatedResources: (call: grpc.ServerDuplexStream<{ type_url?: string; response_nonce?: string }, unknown>) => {
+      open++;
+      let nonce = 0;
+      call.on('data', (req) => {
+        if (req.response_nonce) acksReceived++;
+        else call.write({ system_version_info: '', resources: [], type_url: req.type_url ?? '', removed_resources: [], nonce: String(++nonce) });
+      });
+      call.on('error', () => {});
+    },
+  });
+  port = await new Promise<number>((resolve, reject) => g.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  server = { traffic: () => ({ acksReceived }), proxies: () => new Array(open), close: async () => g.forceShutdown() };
+} else {
+  const xds = new XdsServer({ cache, logger, limits: { maxStreamsPerClient: 1_000_000 } });
+  port = await xds.listen('127.0.0.1', 0);
+  server = xds;
+}
 const empty = await settle();
-for (let i = 0; i < n; i++) cache.setSnapshot(nodeIdOf(i), snapshotOf(i));
+if (snapshotFile) writeHeapSnapshot(`${snapshotFile}.empty`);
+if (!bare) for (let i = 0; i < n; i++) cache.setSnapshot(nodeIdOf(i), snapshotOf(i));
 const before = await settle();
 if (snapshotFile) writeHeapSnapshot(`${snapshotFile}.before`);
 
