@@ -4,7 +4,9 @@
  * holds must then copy it first, never touch the cache or another stream.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, SnapshotCache, type WatchRequest, type WatchResponse } from '../../xds/index.ts';
+import * as grpc from '@grpc/grpc-js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, SnapshotCache, csdsServiceDefinition, type WatchRequest, type WatchResponse } from '../../xds/index.ts';
+import type { ClientStatusResponse } from '../../xds/generated/envoy/service/status/v3/ClientStatusResponse.ts';
 import { compactNode } from '../../xds/server/compact-node.ts';
 import type { DeltaDiscoveryRequest } from '../../xds/generated/envoy/service/discovery/v3/DeltaDiscoveryRequest.ts';
 import type { Node__Output } from '../../xds/generated/envoy/config/core/v3/Node.ts';
@@ -12,6 +14,7 @@ import { makeNode, type AdsTestStream, type DeltaResponse } from './ads-client.t
 import { makeEndpoints } from './fixtures.ts';
 import { meshSnapshot, startXds, type XdsHarness } from './harness.ts';
 
+const CsdsClient = grpc.makeGenericClientConstructor(csdsServiceDefinition, 'ClientStatusDiscoveryService');
 type Delta = AdsTestStream<DeltaDiscoveryRequest, DeltaResponse>;
 const names = (r: DeltaResponse): string[] => (r.resources ?? []).map((x) => x.name ?? '').sort();
 const ack = (s: Delta, r: DeltaResponse): void => s.send({ type_url: r.type_url, response_nonce: r.nonce });
@@ -90,6 +93,75 @@ describe('what a stream holds, shared with the cache', () => {
     expect(proxy.Types['listeners']?.Resources).toEqual(['api', 'web']);
     expect(proxy).toMatchObject({ Backlogged: false, SkippedPushes: 0 });
     await s.expectSilence(150);
+  });
+});
+
+describe('declared versions and CSDS', () => {
+  let h: XdsHarness;
+  let csds: grpc.Client | undefined;
+  beforeEach(async () => {
+    h = await startXds();
+  });
+  afterEach(async () => {
+    csds?.close();
+    csds = undefined;
+    await h.close();
+  });
+
+  function fetchStatus(request: Record<string, unknown>): Promise<ClientStatusResponse> {
+    csds ??= new CsdsClient(h.address, grpc.credentials.createInsecure());
+    const method = (csds as unknown as Record<string, (req: unknown, cb: (err: Error | null, res?: ClientStatusResponse) => void) => void>)['FetchClientStatus']!;
+    return new Promise((resolve, reject) => method.call(csds, request, (err, res) => (err || !res ? reject(err) : resolve(res))));
+  }
+
+  /** Waits until the server has seen the first connection go, so CSDS shows the second alone. */
+  async function oneStreamLeft(): Promise<void> {
+    for (let i = 0; i < 300 && (await h.proxies()).length !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await h.proxies()).toHaveLength(1);
+  }
+
+  it('a reconnected proxy that declared the current versions is shown holding those resources once answered', async () => {
+    h.cache.setSnapshot('n', meshSnapshot(['web', 'api']));
+    const first = h.client().delta();
+    first.send({ node: makeNode('n'), type_url: LISTENER_TYPE });
+    const had = Object.fromEntries(((await first.next()).resources ?? []).map((r) => [r.name ?? '', r.version ?? '']));
+    first.close();
+    const s = h.client().delta();
+    s.send({ node: makeNode('n'), type_url: LISTENER_TYPE, initial_resource_versions: had });
+    // Nothing differs: the wildcard subscription's first answer is empty.
+    const r = await s.next();
+    expect(r.resources).toEqual([]);
+    ack(s, r);
+    await h.replied('n', 'listeners', r.nonce);
+    await oneStreamLeft();
+    const res = await fetchStatus({ node_matchers: [{ node_id: { exact: 'n' } }] });
+    const held = (res.config ?? []).flatMap((c) => c.generic_xds_configs ?? []).map((g) => [g.name, g.version_info, g.client_status]);
+    expect(held.sort()).toEqual([
+      ['api', had['api'], 'ACKED'],
+      ['web', had['web'], 'ACKED'],
+    ]);
+    await s.expectSilence(150);
+  });
+
+  it('named subscriptions whose declared versions are current send nothing, and the proxy is shown holding them', async () => {
+    h.cache.setSnapshot('n', meshSnapshot(['web', 'api']));
+    const first = h.client().delta();
+    first.send({ node: makeNode('n'), type_url: ENDPOINT_TYPE, resource_names_subscribe: ['web', 'api'] });
+    const had = Object.fromEntries(((await first.next()).resources ?? []).map((r) => [r.name ?? '', r.version ?? '']));
+    first.close();
+    const s = h.client().delta();
+    s.send({ node: makeNode('n'), type_url: ENDPOINT_TYPE, resource_names_subscribe: ['web', 'api'], initial_resource_versions: had });
+    await s.expectSilence();
+    await oneStreamLeft();
+    const res = await fetchStatus({ node_matchers: [{ node_id: { exact: 'n' } }] });
+    const held = (res.config ?? []).flatMap((c) => c.generic_xds_configs ?? []).map((g) => [g.name, g.version_info]);
+    expect(held.sort()).toEqual([
+      ['api', had['api']],
+      ['web', had['web']],
+    ]);
+    // A later change is sent as usual.
+    h.cache.setSnapshot('n', { ...meshSnapshot(['web', 'api']), [ENDPOINT_TYPE]: [makeEndpoints('web', [{ host: '10.9.9.9', port: 9 }]), makeEndpoints('api', [{ host: '10.0.0.1', port: 8001 }])] });
+    expect(names(await s.next())).toEqual(['web']);
   });
 });
 

@@ -151,7 +151,11 @@ export class AdsStream {
     }
     if (!changed) return;
     if (!st.wildcard) this.forgetUnsubscribed(st);
-    this.rewatch(st);
+    // Declared versions are checked against the cache at once, even when none
+    // differs (nothing is then sent): those that are current become shared
+    // Resources rather than a map of decoded names and versions kept until
+    // the next change.
+    this.rewatch(st, first && st.declared !== undefined);
   }
 
   /** The call drained: what was held back is written, as it stands now. */
@@ -300,13 +304,15 @@ export class AdsStream {
     };
   }
 
-  private rewatch(st: TypeState): void {
+  /** Opens the type's watch; `answerNow`: answered as soon as the node has a snapshot, even if nothing differs. */
+  private rewatch(st: TypeState, answerNow = false): void {
     st.cancel?.();
     st.cancel = undefined;
     // An answer gathered for the old subscription no longer applies.
     this.pending.delete(st.typeUrl);
     let answered = false;
-    const cancel = this.ctx.cache.createWatch(this.watchRequest(st), (response) => {
+    const request = this.watchRequest(st);
+    const cancel = this.ctx.cache.createWatch(answerNow ? { ...request, answerWhenEmpty: true } : request, (response) => {
       answered = true;
       st.cancel = undefined;
       this.enqueue(response);

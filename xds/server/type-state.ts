@@ -113,12 +113,18 @@ export function dropHeld(st: TypeState, name: string): void {
 }
 
 /**
- * Shares `resources` as what the proxy holds when it holds exactly those
- * Resources (and declared nothing else): a proxy in step with its snapshot
- * then costs no map of its own.
+ * Shares `resources` (the subscription's current state) as what the proxy
+ * holds when it holds exactly those Resources: a proxy in step with its
+ * snapshot then costs no map of its own. A version the proxy declared on
+ * reconnect that is the current one is first taken as holding that Resource,
+ * so a reconnected proxy shares too (and CSDS can show what it holds).
  */
 export function shareHeld(st: TypeState, resources: ReadonlyMap<string, Resource>): void {
-  if (st.held === resources || st.declared !== undefined || st.held.size !== resources.size) return;
+  if (st.declared) {
+    for (const [name, r] of resources) if (st.declared?.get(name) === r.version) holdResource(st, r);
+    if (st.declared) return;
+  }
+  if (st.held === resources || st.held.size !== resources.size) return;
   for (const [name, r] of resources) if (st.held.get(name) !== r) return;
   st.held = resources;
   st.heldOwned = false;

@@ -2,14 +2,16 @@
  * Memory per connected proxy of a real XdsServer over a SnapshotCache: not a
  * test (no assertions, nothing timed), a probe run by hand.
  *
- *   node --expose-gc --import tsx test/xds/memory/stream-memory.ts [N=2000] [--bare] [--heap-snapshot=FILE]
+ *   node --expose-gc --import tsx test/xds/memory/stream-memory.ts [N=2000] [--bare] [--reconnect] [--heap-snapshot=FILE]
  *
  * Sets N snapshots (mesh-shape.ts), measures heap and RSS after a full GC,
  * connects N delta clients from a child process, waits until each has ACKed a
  * response of every type and the server is quiet, measures again, and prints
  * the difference per proxy. `--bare` serves the same clients from a bare
  * grpc-js server that answers each subscription with one empty response and
- * keeps nothing: the connection's own cost, to subtract.
+ * keeps nothing: the connection's own cost, to subtract. `--reconnect`: each
+ * client syncs once, then reconnects declaring what it holds (Envoy after a
+ * lost server); measured with the second connections open.
  */
 import { fork } from 'node:child_process';
 import { writeHeapSnapshot } from 'node:v8';
@@ -67,7 +69,7 @@ if (!bare) for (let i = 0; i < n; i++) cache.setSnapshot(nodeIdOf(i), snapshotOf
 const before = await settle();
 if (snapshotFile) writeHeapSnapshot(`${snapshotFile}.before`);
 
-const child = fork(fileURLToPath(new URL('./clients.ts', import.meta.url)), [`127.0.0.1:${port}`, '0', String(n)], { execArgv: ['--import', 'tsx'] });
+const child = fork(fileURLToPath(new URL('./clients.ts', import.meta.url)), [`127.0.0.1:${port}`, '0', String(n), ...(process.argv.includes('--reconnect') ? ['reconnect'] : [])], { execArgv: ['--import', 'tsx'] });
 const started = Date.now();
 await new Promise<void>((resolve, reject) => {
   child.on('message', (m: { ready?: number; error?: string }) => {
