@@ -39,12 +39,12 @@ export function serviceHealth(store: CatalogStore, name: string, opts: ServiceHe
     if (opts.tags && !opts.tags.every((t) => svc.Tags.includes(t))) continue;
     if (!nodes.has(svc.Node)) {
       nodes.set(svc.Node, store.getNode(svc.Node));
-      nodeChecks.set(svc.Node, store.listChecks({ node: svc.Node }));
+      // Node-level checks only: a node can carry hundreds of instances' checks, which this instance does not need.
+      nodeChecks.set(svc.Node, store.listChecks({ node: svc.Node, serviceId: '' }));
     }
     const node = nodes.get(svc.Node);
     if (!node) continue;
-    const all = nodeChecks.get(svc.Node) ?? [];
-    const checks = [...all.filter((c) => c.ServiceID === ''), ...all.filter((c) => c.ServiceID === svc.ID)];
+    const checks = [...(nodeChecks.get(svc.Node) ?? []), ...store.listChecks({ node: svc.Node, serviceId: svc.ID })];
     if (opts.passing && aggregateStatus(checks) !== 'passing') continue;
     out.push({ Node: node, Service: svc, Checks: checks });
   }

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS checks (
   create_index INTEGER NOT NULL, modify_index INTEGER NOT NULL,
   PRIMARY KEY (node, id));
 CREATE INDEX IF NOT EXISTS checks_by_service ON checks (service_name);
+CREATE INDEX IF NOT EXISTS checks_by_node_service ON checks (node, service_id);
 CREATE INDEX IF NOT EXISTS checks_by_status ON checks (status);
 CREATE TABLE IF NOT EXISTS config_entries (
   kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
