@@ -97,3 +97,17 @@ it('a sidecar registered on a new node after the others were built is found and 
   expect(await eventually(async () => resourcesOf('late-sidecar-proxy', ENDPOINT_TYPE).length === 1, 3000)).toBe(true);
   expect(h.server.engine.problemOf('late-sidecar-proxy')).toBeUndefined();
 });
+
+it('a write that changes nothing a proxy is built from rebuilds nothing', async () => {
+  await h.api('PUT', '/v1/agent/check/pass/api-1-ttl');
+  expect(await eventually(async () => SIDECARS.every((id) => !(resourcesOf(id, ENDPOINT_TYPE)[0]?.json.includes('"health_status":"UNHEALTHY"') ?? true)), 3000)).toBe(true);
+  await h.server.engine.settled();
+  const before = h.server.engine.stats();
+  const snapshots = SIDECARS.map((id) => h.server.xdsCache.getSnapshot(id));
+  // Still passing, only the output differs: the catalog changed, the mesh did not.
+  await h.api('PUT', '/v1/agent/check/pass/api-1-ttl?note=still%20fine');
+  expect(await eventually(async () => h.server.engine.stats().unchangedBuilds >= before.unchangedBuilds + SIDECARS.length, 3000)).toBe(true);
+  await h.server.engine.settled();
+  expect(h.server.engine.stats().builds).toBe(before.builds);
+  expect(SIDECARS.map((id) => h.server.xdsCache.getSnapshot(id))).toEqual(snapshots);
+});

@@ -12,6 +12,7 @@ import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
 import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
 import { buildProxyResources, resourceSetOf, SharedBuilds } from '../resources/index.ts';
 import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
+import type { ProxySnapshot } from '../snapshot/types.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex, type Dependents } from './dependency-index.ts';
@@ -42,6 +43,8 @@ interface TrackedProxy {
   problem: ProxyProblem | undefined;
   /** The last build failed: its dependencies may be incomplete (an unknown node id names nothing), so any change retries it. */
   failed: boolean;
+  /** What its last published build was made from (see inputsOf); an equal gather needs no build. */
+  inputs: readonly unknown[] | undefined;
   /** The entries of `dependents` that list it (the sets themselves, so no proxy holds key strings of its own). */
   indexed: Dependents[];
   idleTimer: NodeJS.Timeout | undefined;
@@ -73,6 +76,7 @@ export class MeshEngine implements ConfigWatcher {
   private closed = false;
   private builds = 0;
   private rejectedBuilds = 0;
+  private unchangedBuilds = 0;
 
   constructor(private readonly opts: MeshEngineOptions) {
     this.log = opts.logger.child({ component: 'mesh' });
@@ -128,13 +132,14 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   /** Counters for tests and metrics. */
-  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number; sharedResourceHits: number; resourcesBuilt: number } {
+  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number; unchangedBuilds: number; sharedResourceHits: number; resourcesBuilt: number } {
     const memo = this.memo.stats();
     return {
       proxies: this.proxies.size,
       builds: this.builds,
       pending: this.dirty.size + this.building.size,
       rejectedBuilds: this.rejectedBuilds,
+      unchangedBuilds: this.unchangedBuilds,
       sharedResourceHits: memo.hits,
       resourcesBuilt: memo.misses,
     };
@@ -158,7 +163,7 @@ export class MeshEngine implements ConfigWatcher {
   private track(nodeId: string): TrackedProxy {
     let p = this.proxies.get(nodeId);
     if (!p) {
-      p = { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, indexed: [], idleTimer: undefined };
+      p = { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, inputs: undefined, indexed: [], idleTimer: undefined };
       this.proxies.set(nodeId, p);
     }
     if (p.idleTimer) {
@@ -249,6 +254,13 @@ export class MeshEngine implements ConfigWatcher {
       p.indexed = this.dependents.update(nodeId, p.indexed, gathered.deps);
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;
+      const inputs = inputsOf(gathered.snapshot, gathered.notes);
+      if (!p.failed && p.inputs && sameInputs(p.inputs, inputs) && this.opts.cache.getSnapshot(nodeId)) {
+        // Everything it is built from is what the published build was made from.
+        this.unchangedBuilds++;
+        return;
+      }
+      p.inputs = undefined;
       const built = buildProxyResources(gathered.snapshot, this.memo);
       const set = resourceSetOf(built);
       const checked = validateResourceSet(set);
@@ -265,6 +277,7 @@ export class MeshEngine implements ConfigWatcher {
         [SECRET_TYPE]: set.secrets,
       }, since === undefined ? {} : { since });
       this.builds++;
+      p.inputs = inputs;
       p.failed = false;
       this.failedIds.delete(nodeId);
       // Published; what it asked for and cannot have is still worth showing.
@@ -287,4 +300,41 @@ export class MeshEngine implements ConfigWatcher {
       p.problem = { nodeId, message, since: new Date().toISOString() };
     }
   }
+}
+
+/**
+ * What a proxy's resources are made from, flat: scalars, and the shared
+ * objects (upstreams, authorization) by identity. The gatherer hands out the
+ * same object for an upstream or an authorization until its inputs change,
+ * so equal lists mean an equal build.
+ */
+function inputsOf(s: ProxySnapshot, notes: readonly string[]): unknown[] {
+  const inbound = s.inbound;
+  return [
+    s.kind,
+    s.proxyId,
+    s.identity.service,
+    s.identity.namespace,
+    s.identity.datacenter,
+    s.tls.trustDomain,
+    s.tls.leafCertPEM,
+    s.tls.leafKeyPEM,
+    s.kind === 'grpc-proxyless' ? s.certificateProviderInstance : '',
+    inbound?.address,
+    inbound?.port,
+    inbound?.protocol,
+    inbound?.localAppAddress,
+    inbound?.localAppPort,
+    inbound?.authorization,
+    notes.join('\n'),
+    s.tls.rootsPEM.length,
+    ...s.tls.rootsPEM,
+    ...s.upstreams,
+  ];
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -62,7 +62,14 @@ export class SharedReads {
   /** Registrations by ID, and the IDs on each node (to refresh one node's share after a change). */
   private byId: { map: Map<string, ServiceRecord>; onNode: Map<string, string[]> } | undefined;
   private config:
-    | { index: number; entries: Map<string, ConfigEntryRecord | undefined>; authorizations: Map<string, InboundAuthorization>; upstreams: Map<string, SharedUpstream> }
+    | {
+        index: number;
+        entries: Map<string, ConfigEntryRecord | undefined>;
+        authorizations: Map<string, InboundAuthorization>;
+        upstreams: Map<string, SharedUpstream>;
+        /** Upstreams a change dropped, kept to be recognised if gathered again unchanged. */
+        stale: Map<string, SharedUpstream>;
+      }
     | undefined;
   /** Service → keys of the shared upstreams that read it, so a change drops exactly those. */
   private readonly upstreamsByService = new Map<string, Set<string>>();
@@ -149,7 +156,14 @@ export class SharedReads {
     const upstreams = this.configState(store).upstreams;
     let hit = upstreams.get(key);
     if (!hit) {
-      upstreams.set(key, (hit = gather()));
+      hit = gather();
+      // Gathered again after a change that did not alter it (a registration of
+      // the destination's app, a check output): keep the object proxies already
+      // hold, so nothing downstream sees a difference.
+      const before = this.config!.stale.get(key);
+      this.config!.stale.delete(key);
+      if (before && sameUpstream(before, hit)) hit = before;
+      upstreams.set(key, hit);
       for (const s of [...hit.deps.services, ...hit.deps.connect]) {
         let keys = this.upstreamsByService.get(s);
         if (!keys) this.upstreamsByService.set(s, (keys = new Set()));
@@ -167,18 +181,27 @@ export class SharedReads {
       const keys = this.upstreamsByService.get(n);
       if (!keys) continue;
       this.upstreamsByService.delete(n);
-      for (const k of keys) this.config?.upstreams.delete(k);
+      for (const k of keys) {
+        const held = this.config?.upstreams.get(k);
+        if (!held) continue;
+        this.config!.upstreams.delete(k);
+        this.config!.stale.set(k, held);
+      }
     }
   }
 
   private configState(store: CatalogStore): NonNullable<SharedReads['config']> {
     const index = store.topicIndex([topic.table('config')]);
     if (!this.config || this.config.index !== index) {
-      this.config = { index, entries: new Map(), authorizations: new Map(), upstreams: new Map() };
+      this.config = { index, entries: new Map(), authorizations: new Map(), upstreams: new Map(), stale: new Map() };
       this.upstreamsByService.clear();
     }
     return this.config;
   }
+}
+
+function sameUpstream(a: SharedUpstream, b: SharedUpstream): boolean {
+  return a.error === b.error && JSON.stringify(a.deps) === JSON.stringify(b.deps) && JSON.stringify(a.snapshot) === JSON.stringify(b.snapshot);
 }
 
 /** A gathered upstream shared between proxies, with what gathering it read, or why it cannot be had. */
