@@ -205,7 +205,7 @@ export class MeshEngine implements ConfigWatcher {
   private onStoreChange(ev: ChangeEvent): void {
     this.shared.forgetServices(ev.services);
     this.shared.forgetServices(ev.connect);
-    if (ev.tables.has('services') || ev.tables.has('nodes')) this.shared.forgetNodes(this.opts.store, ev.nodes);
+    if (ev.tables.has('nodes') || ev.tables.has('services')) this.shared.forgetNodes(this.opts.store, ev.nodes, ev.tables.has('services'));
     if (ev.ca) this.onRootsChanged();
     // Committed just now (the store publishes after its transaction): the start of convergence.
     const since = Date.now();

@@ -45,8 +45,8 @@ function rdsHcm(prefix: string, routeName: string): EnvoyMessage {
   };
 }
 
-function sidecarPublicListener(inbound: InboundSnapshot): BuiltResource {
-  const name = publicListenerName(inbound.address, inbound.port);
+/** The inbound filter chain: mTLS, RBAC and the way to the local app; the same for every instance of a service. */
+function publicFilterChain(inbound: InboundSnapshot): EnvoyMessage {
   const prefix = 'public_listener';
   const filters = isHttpProtocol(inbound.protocol)
     ? [
@@ -63,13 +63,18 @@ function sidecarPublicListener(inbound: InboundSnapshot): BuiltResource {
         }),
       ]
     : [networkRbacFilter(inbound.authorization, prefix), tcpProxyFilter(prefix, LOCAL_APP_CLUSTER)];
+  return { transport_socket: envoyDownstreamTls(), filters };
+}
+
+function sidecarPublicListener(address: string, port: number, chain: EnvoyMessage): BuiltResource {
+  const name = publicListenerName(address, port);
   return {
     name,
     resource: {
       name,
-      address: socketAddress(inbound.address, inbound.port),
+      address: socketAddress(address, port),
       traffic_direction: 'INBOUND',
-      filter_chains: [{ transport_socket: envoyDownstreamTls(), filters }],
+      filter_chains: [chain],
     },
   };
 }
@@ -144,8 +149,11 @@ export function buildListeners(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Bui
   switch (s.kind) {
     case 'connect-proxy': {
       const td = s.tls.trustDomain;
-      // Per proxy (its own address): built fresh, so no proxy's listener outlives its build in memory.
-      const inbound = sidecarPublicListener(s.inbound);
+      // The filter chain depends on the authorization (shared per destination) and the protocol only, so
+      // every instance of a service shares it; the listener around it is the proxy's own address.
+      const { address, port, protocol, authorization } = s.inbound;
+      const chain = memo.part(authorization, `public-chain\0${protocol}`, () => publicFilterChain(s.inbound));
+      const inbound = memo.byIdentity(chain, `public\0${address}\0${port}`, () => sidecarPublicListener(address, port, chain));
       const upstreams = s.upstreams.map((u) =>
         memo.byIdentity(u, `listener\0${td}`, () => sidecarUpstreamListener(td, u)),
       );

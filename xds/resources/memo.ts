@@ -24,12 +24,21 @@ export interface BuildMemo {
   byKey(key: string, build: () => BuiltResource): BuiltResource;
   /** The resource for inputs `inputs` (by identity) and `key` (the other inputs), built on first use. */
   byIdentity(inputs: object, key: string, build: () => BuiltResource): BuiltResource;
+  /** A part of a resource (a message shared by several resources), like byIdentity. */
+  part<T extends object>(inputs: object, key: string, build: () => T): T;
+  /**
+   * The resource for `slot` while `values` (compared with ===, so long strings
+   * cost nothing) stay the same; rebuilt and replaced when one changes.
+   */
+  byValues(slot: string, values: readonly unknown[], build: () => BuiltResource): BuiltResource;
 }
 
 /** Builds every time: the plain, unshared translation (tests, offline rendering). */
 export const NO_MEMO: BuildMemo = {
   byKey: (_key, build) => build(),
   byIdentity: (_inputs, _key, build) => build(),
+  part: (_inputs, _key, build) => build(),
+  byValues: (_slot, _values, build) => build(),
 };
 
 /** A BuildMemo with bounded memory: two generations of keyed entries, and weak identity entries. */
@@ -37,6 +46,8 @@ export class SharedBuilds implements BuildMemo {
   private current = new Map<string, BuiltResource>();
   private previous = new Map<string, BuiltResource>();
   private readonly identity = new WeakMap<object, Map<string, BuiltResource>>();
+  private readonly parts = new WeakMap<object, Map<string, object>>();
+  private readonly slots = new Map<string, { values: readonly unknown[]; built: BuiltResource }>();
   private hits = 0;
   private misses = 0;
 
@@ -68,6 +79,26 @@ export class SharedBuilds implements BuildMemo {
     this.misses++;
     built = build();
     byKey.set(key, built);
+    return built;
+  }
+
+  part<T extends object>(inputs: object, key: string, build: () => T): T {
+    let byKey = this.parts.get(inputs);
+    if (!byKey) this.parts.set(inputs, (byKey = new Map()));
+    let built = byKey.get(key) as T | undefined;
+    if (!built) byKey.set(key, (built = build()));
+    return built;
+  }
+
+  byValues(slot: string, values: readonly unknown[], build: () => BuiltResource): BuiltResource {
+    const held = this.slots.get(slot);
+    if (held && held.values.length === values.length && held.values.every((v, i) => v === values[i])) {
+      this.hits++;
+      return held.built;
+    }
+    this.misses++;
+    const built = build();
+    this.slots.set(slot, { values: [...values], built });
     return built;
   }
 

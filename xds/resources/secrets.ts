@@ -2,7 +2,7 @@
 import { LEAF_SECRET_NAME, ROOTS_SECRET_NAME } from '../snapshot/names.ts';
 import { assertNever, type ProxySnapshot } from '../snapshot/types.ts';
 import { byName, type BuiltResource } from './common.ts';
-import { memoKey, NO_MEMO, type BuildMemo } from './memo.ts';
+import { NO_MEMO, type BuildMemo } from './memo.ts';
 
 function leafSecret(certPEM: string, keyPEM: string): BuiltResource {
   const name = LEAF_SECRET_NAME;
@@ -34,8 +34,8 @@ export function buildSecrets(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Built
     case 'connect-proxy': {
       const { leafCertPEM, leafKeyPEM, rootsPEM } = s.tls;
       return [
-        memo.byKey(memoKey('leaf', leafCertPEM, leafKeyPEM), () => leafSecret(leafCertPEM, leafKeyPEM)),
-        memo.byKey(memoKey('roots', rootsPEM), () => rootsSecret(rootsPEM)),
+        memo.byValues(`leaf\0${s.identity.service}`, [leafCertPEM, leafKeyPEM], () => leafSecret(leafCertPEM, leafKeyPEM)),
+        memo.byValues('roots', rootsPEM, () => rootsSecret(rootsPEM)),
       ].sort(byName);
     }
     case 'grpc-proxyless':

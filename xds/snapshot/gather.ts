@@ -3,7 +3,7 @@
  * proxy's ProxySnapshot, together with the list of things it depended on (so
  * the engine rebuilds it only when one of them changes). No Envoy types here.
  */
-import { aggregateStatus, serviceHealth, topic, type CatalogStore, type ConfigEntryRecord, type HealthStatus, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
+import { aggregateStatus, serviceHealth, topic, type CatalogStore, type ConfigEntryRecord, type HealthStatus, type NodeRecord, type ServiceRecord, type ServiceHealthEntry } from '../../catalog/index.ts';
 import { compileIntentions, intentionsFromEntries, type ServiceIntentionsEntry } from '../../policy/index.ts';
 import { gatherUpstreamChain } from './chain.ts';
 import { clusterSni } from './names.ts';
@@ -73,6 +73,7 @@ export class SharedReads {
     | undefined;
   /** Service → keys of the shared upstreams that read it, so a change drops exactly those. */
   private readonly upstreamsByService = new Map<string, Set<string>>();
+  private readonly nodes = new Map<string, NodeRecord | undefined>();
 
   /** The cached mesh instances of a service, computing them on first use. */
   meshInstances(store: CatalogStore, service: string, read: () => MeshInstance[]): MeshInstance[] {
@@ -106,9 +107,21 @@ export class SharedReads {
     return elsewhere;
   }
 
-  /** Re-reads the registrations of nodes whose services were written (the owner calls it for every change). */
-  forgetNodes(store: CatalogStore, nodes: Iterable<string>): void {
-    if (!this.byId) return;
+  /** A catalog node, read once until a change touches it. */
+  node(store: CatalogStore, name: string): NodeRecord | undefined {
+    if (this.nodes.has(name)) return this.nodes.get(name);
+    const rec = store.getNode(name);
+    this.nodes.set(name, rec);
+    return rec;
+  }
+
+  /**
+   * Forgets the node records a change touched, and re-reads their registrations
+   * when services were written (the owner calls it for every change to nodes or services).
+   */
+  forgetNodes(store: CatalogStore, nodes: Iterable<string>, servicesWritten = true): void {
+    for (const node of nodes) this.nodes.delete(node);
+    if (!this.byId || !servicesWritten) return;
     for (const node of nodes) {
       for (const id of this.byId.onNode.get(node) ?? []) {
         if (this.byId.map.get(id)?.Node === node) this.byId.map.delete(id);
@@ -400,7 +413,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
   const svc = ctx.shared ? ctx.shared.serviceById(ctx.store, proxyId) : findServiceById(ctx.store, proxyId);
   if (!svc) return { ok: false, reason: `no service registered with ID "${proxyId}" (node.id must be the proxy's service ID)`, deps };
   deps.services.push(svc.Service);
-  const node = ctx.store.getNode(svc.Node);
+  const node = ctx.shared ? ctx.shared.node(ctx.store, svc.Node) : ctx.store.getNode(svc.Node);
   const address = svc.Address || node?.Address || '127.0.0.1';
   const trustDomain = ctx.identity.trustDomain();
 
