@@ -3,6 +3,7 @@
  * errors. Each feature is a plugin registered here; the domain services it
  * needs arrive in ApiDeps.
  */
+import { tallyOf } from '../xds/index.ts';
 import Fastify, { LogController, type FastifyInstance, type FastifyError, type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError } from './errors.ts';
@@ -112,7 +113,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(aclRoutes, { deps: deps.acl });
   await app.register(statusRoutes, { deps });
   await app.register(xdsRoutes, { deps });
-  await app.register(metricsRoutes, { sources: deps.metrics ?? (deps.xds ? { xds: deps.xds } : {}) });
+  const statusOnly = deps.xds;
+  await app.register(metricsRoutes, { sources: deps.metrics ?? (statusOnly ? { xds: { streamTally: () => tallyOf(statusOnly.proxies()) } } : {}) });
   if (deps.store) {
     const catalogDeps = {
       store: deps.store,

@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ProxyStatus } from '../xds/index.ts';
+import type { StreamTally } from '../xds/index.ts';
 import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE, toPrometheusText, type HistogramValue, type Labels, type MetricFamily } from '../xds/metrics.ts';
 
 /** Totals an xDS server may keep about what it sent and heard (all optional: each one present becomes a counter). */
@@ -27,8 +27,8 @@ export interface XdsTrafficTotals {
 
 /** Where the metrics come from; every source is optional. */
 export interface MetricsSources {
-  /** Connected streams (`XdsServer.proxies()`). */
-  xds?: { proxies(): ProxyStatus[] };
+  /** Counts over the connected streams (`XdsServer.streamTally()`; `tallyOf(statuses)` makes one from statuses). */
+  xds?: { streamTally(): StreamTally };
   /** Traffic totals of the xDS server, if it keeps them. */
   xdsTraffic?: { traffic(): XdsTrafficTotals };
   /** The resource cache (`SnapshotCache.stats()`). */
@@ -79,18 +79,14 @@ export function registerServerMetrics(registry: MetricsRegistry, sources: Metric
       everNacked.reset();
       unacked.reset();
       for (const flavour of ['envoy', 'grpc']) for (const mode of ['delta', 'sotw']) proxies.set({ flavour, mode }, 0);
-      const count = (g: typeof nacked, labels: Labels): void => g.set(labels, g.get(labels) + 1);
-      for (const p of xds.proxies()) {
-        count(proxies, { flavour: p.flavour, mode: p.mode });
-        for (const [type, t] of Object.entries(p.types)) {
-          if (t.lastNack) count(everNacked, { type });
-          // The later of the last ACK and the last NACK is the proxy's latest answer.
-          const nackIsLatest = t.lastNack !== undefined && (t.lastAcked === undefined || t.lastNack.at >= t.lastAcked.at);
-          const latest = nackIsLatest ? t.lastNack : t.lastAcked;
-          if (nackIsLatest) count(nacked, { type });
-          if (t.lastSent && t.lastSent.nonce !== latest?.nonce) count(unacked, { type });
-        }
+      const t = xds.streamTally();
+      for (const [key, n] of t.connected) {
+        const [flavour = '', mode = ''] = key.split('/');
+        proxies.set({ flavour, mode }, n);
       }
+      for (const [type, n] of t.nacked) nacked.set({ type }, n);
+      for (const [type, n] of t.everNacked) everNacked.set({ type }, n);
+      for (const [type, n] of t.unacked) unacked.set({ type }, n);
     });
   }
 

@@ -8,7 +8,7 @@ import type { MetricsJson, MetricsSources } from '../../api/metrics.ts';
 import { silentLogger } from '../../cli/logger.ts';
 import { defaultServerOptions, startServer, type RunningServer } from '../../cli/server.ts';
 import { MetricsRegistry, toPrometheusText } from '../../xds/metrics.ts';
-import type { ProxyStatus } from '../../xds/index.ts';
+import { tallyOf, type ProxyStatus } from '../../xds/index.ts';
 import { AdsTestClient, makeNode } from '../xds/ads-client.ts';
 
 /** The value of one sample line in Prometheus text, or undefined. */
@@ -74,7 +74,7 @@ describe('metrics routes on a bare API', () => {
       },
     });
     const sources: MetricsSources = {
-      xds: { proxies: () => [proxy('envoy', true), proxy('envoy', false), proxy('grpc', false)] },
+      xds: { streamTally: () => tallyOf([proxy('envoy', true), proxy('envoy', false), proxy('grpc', false)]) },
       cache: { stats: () => ({ encodings: 42, nodes: 3, watches: 7 }) },
       engine: { stats: () => ({ proxies: 3, builds: 9, pending: 1 }) },
       xdsTraffic: { traffic: () => ({ responsesSent: 12, nacksReceived: 2 }) },
@@ -159,6 +159,9 @@ describe('metrics of a whole server', () => {
       const text = (await server.api.inject({ method: 'GET', url: '/metrics' })).body;
       expect(sample(text, 'switchboard_xds_streams_opened_total')).toBe(1);
       expect(sample(text, 'switchboard_xds_responses_sent_total')).toBe(server.xds.traffic().responsesSent);
+      // The scrape tallies stream state directly; it must agree with the statuses /v1/xds/proxies shows.
+      expect(server.xds.streamTally()).toEqual(tallyOf(server.xds.proxies()));
+      expect(server.xds.streamTally().connected.get('envoy/delta')).toBe(1);
       expect(sample(text, 'switchboard_xds_backlogged_streams')).toBe(0);
       expect(sample(text, 'switchboard_xds_push_queue_length')).toBe(0);
       expect(text).toContain('# TYPE switchboard_xds_convergence_seconds histogram');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tallyOf } from '../../xds/index.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../../xds/index.ts';
 import { decodeAny, makeNode, type AdsTestStream, type DeltaResponse } from './ads-client.ts';
 import type { DeltaDiscoveryRequest } from '../../xds/generated/envoy/service/discovery/v3/DeltaDiscoveryRequest.ts';
@@ -97,6 +98,11 @@ describe('delta ADS', () => {
     const status = (await h.proxies())[0]!.Types['clusters']!;
     expect(status.LastAcked?.Nonce).toBe(good.nonce);
     expect(status.LastNack).toMatchObject({ Nonce: bad.nonce, Message: 'rejected: bad timeout' });
+    // The metrics tally, read from stream state, agrees with the statuses: one stream whose latest CDS reply is a NACK.
+    const tally = h.server.streamTally();
+    expect(tally).toEqual(tallyOf(h.server.proxies()));
+    expect(tally.nacked.get('clusters')).toBe(1);
+    expect(tally.unacked.get('clusters')).toBeUndefined();
     h.cache.setSnapshot('n', meshSnapshot(['web'], 3));
     const next = await s.next();
     expect(versions(next)['web']).not.toBe(versions(bad)['web']);

@@ -2,6 +2,7 @@
  * The xDS gRPC server: Envoy's AggregatedDiscoveryService (state-of-the-world
  * and delta) on @grpc/grpc-js, answering from a ConfigWatcher, plus CSDS.
  */
+import { newStreamTally, type StreamTally } from './stream-tally.ts';
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
@@ -157,6 +158,13 @@ export class XdsServer {
       if (st) out.push(st);
     }
     return out;
+  }
+
+  /** Counts over every identified stream for a metrics scrape (cheaper than `proxies()`). */
+  streamTally(): StreamTally {
+    const t = newStreamTally();
+    for (const s of this.streams) s.tally(t);
+    return t;
   }
 
   /** Running totals of responses, resources and removals sent, ACKs and NACKs heard, streams opened. */

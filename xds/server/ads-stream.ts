@@ -14,6 +14,7 @@
  * A server holds one of these per connected proxy, so it keeps no logger,
  * date or formatted string of its own: they are made when read.
  */
+import { bump, type StreamTally } from './stream-tally.ts';
 import type { Logger } from 'pino';
 import type { ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
 import { TYPE_SHORT_NAMES, WILDCARD_TYPES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
@@ -219,6 +220,21 @@ export class AdsStream {
       });
     }
     return out;
+  }
+
+  /** Adds this stream to a metrics tally, reading its state directly (no status objects: a scrape visits every stream). */
+  tally(t: StreamTally): void {
+    if (this.nodeId === undefined) return;
+    bump(t.connected, `${this.flavour}/${this.mode}`);
+    for (const st of this.types.values()) {
+      const type = TYPE_SHORT_NAMES[st.typeUrl];
+      const nack = st.nack;
+      if (nack) bump(t.everNacked, type);
+      const nackIsLatest = nack !== undefined && (st.ackedVersion === undefined || nack.at >= st.ackedAt);
+      if (nackIsLatest) bump(t.nacked, type);
+      const latestNonce = nackIsLatest ? nack.nonce : st.ackedVersion !== undefined ? st.ackedNonce : undefined;
+      if (st.sentVersion !== undefined && st.lastNonce !== latestNonce) bump(t.unacked, type);
+    }
   }
 
   private typeStatus(st: TypeState): TypeStatus {

@@ -11,4 +11,5 @@ export type { ProxyStatus, TypeStatus, VersionStamp, NackRecord, ProxyFlavour, A
 export { csdsServiceDefinition, clientStatus } from './csds.ts';
 export type { HeldResources } from './ads-stream.ts';
 export { aclStreamAuthorizer, registeredServiceOf, XDS_TOKEN_METADATA, type StreamAuthorizer, type StreamDecision, type AclStreamAuthorizerOptions } from './authorize.ts';
+export { tallyOf, type StreamTally } from './stream-tally.ts';
 export { CONVERGENCE_BUCKETS, type XdsTraffic, type StreamObserver } from './traffic.ts';
