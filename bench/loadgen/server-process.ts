@@ -42,6 +42,9 @@ async function applyAll(batches: CatalogOp[][]): Promise<number> {
   return index;
 }
 
+// The generator gone (killed, crashed) means nobody will stop this server: it must not linger and skew later runs.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (m: ChildRequest) => {
   switch (m.kind) {
     case 'apply':
