@@ -33,12 +33,21 @@ interface ServerFlags {
   maxParkedQueriesPerClient?: number;
   maxXdsResourceNames?: number;
   maxXdsStreamsPerClient?: number;
+  coalesceMs?: number;
 }
 
 /** Parses a positive integer flag value, naming the flag when it is not one. */
 function positiveInt(flag: string): (v: string) => number {
   return (v) => {
     if (!/^\d+$/.test(v) || Number(v) <= 0) throw new Error(`${flag}: expected a positive integer, got "${v}"`);
+    return Number(v);
+  };
+}
+
+/** Parses a whole number of milliseconds (0 allowed), naming the flag when it is not one. */
+function milliseconds(flag: string): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v) || Number(v) > 60_000) throw new Error(`${flag}: expected milliseconds from 0 to 60000, got "${v}"`);
     return Number(v);
   };
 }
@@ -75,6 +84,7 @@ export function buildProgram(): Command {
     .option('--tls-key-file <file>', 'PEM private key of --tls-cert-file')
     .option('--tls-ca-file <file>', 'PEM CA roots clients trust and client certificates are checked against (default: the built-in CA roots)')
     .option('--tls-verify-incoming', 'require client certificates signed by the CA on the HTTPS and xDS ports', false)
+    .option('--coalesce-ms <ms>', 'how long the mesh engine gathers changes before rebuilding the proxies they concern (default 50)', milliseconds('--coalesce-ms'))
     .option('--max-body-bytes <n>', 'largest HTTP request body (413 beyond)', positiveInt('--max-body-bytes'))
     .option('--max-json-depth <n>', 'deepest JSON nesting in a request body (400 beyond)', positiveInt('--max-json-depth'))
     .option('--max-header-bytes <n>', 'largest HTTP request head (431 beyond)', positiveInt('--max-header-bytes'))
@@ -105,6 +115,7 @@ export function buildProgram(): Command {
         dnsPort: dns ? dns.port : -1,
         dnsDomain: o.dnsDomain,
         defaultIntentionPolicy: o.defaultIntentionPolicy,
+        ...(o.coalesceMs !== undefined ? { coalesceMs: o.coalesceMs } : {}),
         acl: { enabled: aclEnabled, defaultPolicy: o.aclDefaultPolicy },
         tls: {
           httpsHost: https?.host,

@@ -13,4 +13,11 @@ describe('switchboard CLI', () => {
       expect(cmd.helpInformation()).toContain('-h, --help');
     }
   });
+
+  it('refuses a bad --coalesce-ms, naming the flag', async () => {
+    const program = buildProgram().exitOverride();
+    const server = program.commands.find((c) => c.name() === 'server')!;
+    server.exitOverride().configureOutput({ writeErr: () => {} });
+    await expect(program.parseAsync(['node', 'switchboard', 'server', '--coalesce-ms', 'soon'])).rejects.toThrow(/--coalesce-ms: expected milliseconds/);
+  });
 });
