@@ -111,3 +111,14 @@ it('a write that changes nothing a proxy is built from rebuilds nothing', async 
   expect(h.server.engine.stats().builds).toBe(before.builds);
   expect(SIDECARS.map((id) => h.server.xdsCache.getSnapshot(id))).toEqual(snapshots);
 });
+
+it('a config entry every proxy reads, written without changing what they are built from, rebuilds nothing', async () => {
+  await h.server.engine.settled();
+  const before = h.server.engine.stats();
+  // Every sidecar read proxy-defaults/global (for protocols): all are gathered again, but with no protocol in it
+  // nothing comes out different, the shared upstreams and authorizations keep their objects, and nothing is rebuilt.
+  expect(await h.api('PUT', '/v1/config', { Kind: 'proxy-defaults', Name: 'global', Config: { local_connect_timeout_ms: 1000 } })).toBe(true);
+  expect(await eventually(async () => h.server.engine.stats().unchangedBuilds >= before.unchangedBuilds + SIDECARS.length, 3000)).toBe(true);
+  await h.server.engine.settled();
+  expect(h.server.engine.stats().builds).toBe(before.builds);
+});

@@ -69,6 +69,8 @@ export class SharedReads {
         upstreams: Map<string, SharedUpstream>;
         /** Upstreams a change dropped, kept to be recognised if gathered again unchanged. */
         stale: Map<string, SharedUpstream>;
+        /** Authorizations of the previous config state, kept likewise. */
+        staleAuthorizations: Map<string, InboundAuthorization>;
       }
     | undefined;
   /** Service → keys of the shared upstreams that read it, so a change drops exactly those. */
@@ -153,9 +155,16 @@ export class SharedReads {
 
   /** A destination's compiled authorization, compiled once per state of the config table. */
   authorization(store: CatalogStore, key: string, compile: () => InboundAuthorization): InboundAuthorization {
-    const auths = this.configState(store).authorizations;
-    let auth = auths.get(key);
-    if (!auth) auths.set(key, (auth = compile()));
+    const state = this.configState(store);
+    let auth = state.authorizations.get(key);
+    if (!auth) {
+      auth = compile();
+      // Compiled again after a config change that did not concern this destination: keep the object proxies hold.
+      const before = state.staleAuthorizations.get(key);
+      state.staleAuthorizations.delete(key);
+      if (before && JSON.stringify(before) === JSON.stringify(auth)) auth = before;
+      state.authorizations.set(key, auth);
+    }
     return auth;
   }
 
@@ -206,7 +215,17 @@ export class SharedReads {
   private configState(store: CatalogStore): NonNullable<SharedReads['config']> {
     const index = store.topicIndex([topic.table('config')]);
     if (!this.config || this.config.index !== index) {
-      this.config = { index, entries: new Map(), authorizations: new Map(), upstreams: new Map(), stale: new Map() };
+      // Everything derived from config entries is gathered again, but what comes out
+      // equal keeps its object, so a change to one entry rebuilds only what it altered.
+      const prev = this.config;
+      this.config = {
+        index,
+        entries: new Map(),
+        authorizations: new Map(),
+        upstreams: new Map(),
+        stale: new Map([...(prev?.stale ?? []), ...(prev?.upstreams ?? [])]),
+        staleAuthorizations: new Map([...(prev?.staleAuthorizations ?? []), ...(prev?.authorizations ?? [])]),
+      };
       this.upstreamsByService.clear();
     }
     return this.config;
