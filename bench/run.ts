@@ -8,7 +8,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OPTIONS, formatTable, runBenchmark, SCENARIOS, SMOKE_OPTIONS, type BenchOptions, type BenchResult, type ScenarioName } from './loadgen/index.ts';
+import {
+  DEFAULT_OPTIONS,
+  encodeOnceExcess,
+  encodeOnceSlack,
+  ENCODE_ONCE_SCENARIOS,
+  formatTable,
+  runBenchmark,
+  SCENARIOS,
+  SMOKE_OPTIONS,
+  type BenchOptions,
+  type BenchResult,
+  type ScenarioName,
+} from './loadgen/index.ts';
 
 const HELP = `usage: npm run bench -- [flags]
   --mode delta|sotw      the ADS variant the proxies speak (default delta)
@@ -30,7 +42,8 @@ const HELP = `usage: npm run bench -- [flags]
   --seed N               PRNG seed (default ${DEFAULT_OPTIONS.seed})
   --no-replay            skip the replay ceiling
   --cpu-prof DIR         write a V8 CPU profile of the server into DIR
-  --smoke                a few hundred proxies; fail unless all converge with no unexpected NACK
+  --smoke                a few hundred proxies; fail unless all converge with no unexpected NACK,
+                         and the endpoint and mesh-wide changes encode each version they send once
   --out FILE             JSON output (default bench/results/bench-<time>.json)`;
 
 function int(name: string, v: string | undefined, min: number): number | undefined {
@@ -129,6 +142,13 @@ export function smokeFailures(result: BenchResult): string[] {
     if (r.unexpectedNacks > 0) problems.push(`${r.name}: ${r.unexpectedNacks} unexpected NACKs (undecodable resources)`);
     if (r.replayError) problems.push(`${r.name}: the replay ceiling failed (${r.replayError})`);
     if (r.streamErrors > 0) problems.push(`${r.name}: ${r.streamErrors} ADS streams failed (${r.streamErrorSample.join('; ')})`);
+    const e = r.encodeOnce;
+    if ((ENCODE_ONCE_SCENARIOS as readonly string[]).includes(r.name) && encodeOnceExcess(e) > 0) {
+      problems.push(
+        `${r.name}: ${e.encodings} encodings for ${e.distinctReceived} distinct versions received, ` +
+          `more than the ${encodeOnceSlack(e.distinctReceived)} allowed for resources superseded before they were sent (re-encoding)`,
+      );
+    }
   }
   const deliberate = [result.connect, ...result.scenarios].reduce((n, r) => n + r.nacksSent, 0);
   if (result.server.serverNackRecords > deliberate) {

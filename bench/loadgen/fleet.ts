@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { PlannedInstance } from './mesh-plan.ts';
 import { seededRandom } from './prng.ts';
+import { ReceivedVersions } from './received-versions.ts';
 import { SimProxy, type AcceptedUpdate, type SimAdsMode } from './sim-proxy.ts';
 
 /** What one proxy must accept: an update of (type, name) whose content passes `met`. */
@@ -46,6 +47,9 @@ export class Fleet {
   private readonly expectations = new Map<SimProxy, Map<string, Pending[]>>();
   private readonly syncWaiters = new Map<SimProxy, (at: number) => void>();
   recording = false;
+  /** Every distinct (type, name, version) any proxy received since the fleet was made. */
+  readonly receivedVersions = new ReceivedVersions();
+  private versionWindow = new ReceivedVersions();
 
   constructor(
     instances: readonly PlannedInstance[],
@@ -64,6 +68,7 @@ export class Fleet {
           recording: () => this.recording,
           onAccepted: (p, updates) => this.onAccepted(p, updates),
           onSynced: (p) => this.onSynced(p),
+          onReceived: (typeUrl, resources) => this.onReceived(typeUrl, resources),
         }),
     );
     for (const p of this.proxies) this.byId.set(p.nodeId, p);
@@ -187,6 +192,13 @@ export class Fleet {
     return new Map(this.proxies.map((p) => [p.nodeId, p.messages]));
   }
 
+  /** Ends the current window of received versions and starts a new one; returns the distinct triples received in the ended one. */
+  takeVersionWindow(): ReceivedVersions {
+    const window = this.versionWindow;
+    this.versionWindow = new ReceivedVersions();
+    return window;
+  }
+
   /** Takes and clears every proxy's recorded responses. */
   takeRecordings(): Buffer[][] {
     return this.proxies.map((p) => {
@@ -194,6 +206,13 @@ export class Fleet {
       p.recorded = [];
       return r;
     });
+  }
+
+  private onReceived(typeUrl: string, resources: ReadonlyArray<{ readonly name: string; readonly version: string }>): void {
+    for (const r of resources) {
+      this.receivedVersions.add(typeUrl, r.name, r.version);
+      this.versionWindow.add(typeUrl, r.name, r.version);
+    }
   }
 
   private onAccepted(p: SimProxy, updates: readonly AcceptedUpdate[]): void {

@@ -1,4 +1,5 @@
 /** The table `npm run bench` prints. */
+import type { EncodeOnce } from './encode-once.ts';
 import type { BenchResult, ScenarioReport } from './run-bench.ts';
 
 function mb(bytes: number): string {
@@ -24,12 +25,19 @@ function row(r: ScenarioReport): string[] {
     mb(r.serverRssBytes),
     `${r.nacksSent}/${r.unexpectedNacks}`,
     lag ? `${lag.p99}/${lag.max}` : '-',
+    String(r.encodeOnce.encodings),
+    String(r.encodeOnce.distinctReceived),
+    ratio(r.encodeOnce),
     r.replay ? String(r.replay.ms) : '-',
     r.replay?.ratio != null ? `×${r.replay.ratio}` : '-',
   ];
 }
 
-const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', '1st CDS p50/p99/max ms', 'msgs', 'MB', 'unaff.', 'wall s', 'srv CPU s', 'gen CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'replay ms', 'ratio'];
+const HEAD = ['scenario', 'converged', 'p50 ms', 'p99 ms', 'max ms', '1st CDS p50/p99/max ms', 'msgs', 'MB', 'unaff.', 'wall s', 'srv CPU s', 'gen CPU s', 'srv RSS MB', 'NACK/unexp', 'lag p99/max ms', 'enc', 'distinct', 'enc/dist', 'replay ms', 'ratio'];
+
+function ratio(e: EncodeOnce): string {
+  return e.ratio === null ? '-' : e.ratio.toFixed(2);
+}
 
 function fdLine(fds: BenchResult['fds']): string {
   const r = fds.duringReplay;
@@ -48,7 +56,8 @@ export function formatTable(result: BenchResult): string {
     `${o.mode} ADS, proxies ${o.proxies} (services ${o.services} × instances ${o.instances}, upstreams ${o.upstreams}, ${o.instancesPerNode}/node), nack rate ${o.nackRate}, seed ${o.seed}`,
     `machine: ${m.cpus} × ${m.cpuModel}, ${mb(m.memoryBytes)} MB, node ${m.node}, load ${m.loadavg.join(' ')}`,
     `setup: ${result.setup.instances} instances in ${result.setup.registerSeconds} s (HTTP ${result.setup.httpInstancesPerSecond ?? '-'}/s, store ${result.setup.storeInstancesPerSecond}/s)`,
-    `per connected proxy: server RSS ${result.perProxy.rssBytes} B, heap ${result.perProxy.heapBytes} B; encodings ${result.server.encodings}, builds ${result.server.builds}`,
+    `per connected proxy: server RSS ${result.perProxy.rssBytes} B, heap ${result.perProxy.heapBytes} B; builds ${result.server.builds}`,
+    `encode once: ${result.encodeOnce.encodings} encodings since the server started, ${result.encodeOnce.distinctReceived} distinct (type, name, version) received by the proxies (encodings / distinct ${ratio(result.encodeOnce)})`,
     fdLine(result.fds),
     '',
     line(rows[0] as string[]),

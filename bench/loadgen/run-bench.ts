@@ -7,6 +7,7 @@
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { CatalogOp } from '../../catalog/index.ts';
+import { encodeOnceOf, encodingsIn, settle, type EncodeOnce } from './encode-once.ts';
 import { Fleet } from './fleet.ts';
 import { registerInstanceHttp } from './http-register.ts';
 import { instanceOps, nodeOps, planMesh, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
@@ -117,6 +118,12 @@ export interface ScenarioReport {
   streamErrorSample: string[];
   /** Server event-loop delay during the scenario, ms (from its /metrics). */
   eventLoopLagMs: { p50: number; p99: number; max: number } | null;
+  /**
+   * The server's encodings from the scenario's start until its engine was idle
+   * and the fleet quiet, against the distinct (type, name, version) triples
+   * the proxies received over the same window.
+   */
+  encodeOnce: EncodeOnce;
   replay?: ReplayResult & { ratio: number | null };
   /** Why the replay ceiling could not be measured, when it failed. */
   replayError?: string;
@@ -144,6 +151,8 @@ export interface BenchResult {
    */
   fds: { afterConnect: { generator: number; server: number }; duringReplay: ReplayFds | null; limit: number | null };
   server: { rssBytes: number; heapUsedBytes: number; encodings: number; builds: number; serverNackRecords: number };
+  /** Over the whole run: every encoding since the server started against every distinct triple any proxy received. */
+  encodeOnce: EncodeOnce;
   scenarios: ScenarioReport[];
 }
 
@@ -219,11 +228,18 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
       fleet.recording = on;
       if (!on) recordings = fleet.takeRecordings();
     };
+    // Waits out the rebuilds and pushes a scenario caused after its last proxy converged, then closes its encode-once window.
+    const encodeOnceAfter = async (encodings0: number): Promise<EncodeOnce> => {
+      await settle(async () => (await server.stats()).engine.pending, () => fleet.totals().messages, opts.timeoutMs);
+      const encodings = encodingsIn(await server.scrape()) - encodings0;
+      return encodeOnceOf(encodings, fleet.takeVersionWindow());
+    };
     const measure = async (name: string, run: () => Promise<ScenarioOutcome>): Promise<ScenarioReport> => {
       // A scenario starts on a quiet server: rebuilds left over from the previous one would be charged to it.
       const idleSince = performance.now();
       while ((await server.stats()).engine.pending > 0 && performance.now() - idleSince < opts.timeoutMs) await new Promise((r) => setTimeout(r, 100));
-      await server.scrape();
+      const encodings0 = encodingsIn(await server.scrape());
+      fleet.takeVersionWindow();
       const cpu0 = server.proc().cpuSeconds;
       const gen0 = process.cpuUsage();
       const totals0 = fleet.totals();
@@ -263,6 +279,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
         streamErrors: totals1.streamErrors - totals0.streamErrors,
         streamErrorSample: [...new Set(fleet.proxies.flatMap((p) => (p.streamError ? [p.streamError] : [])))].slice(0, 3),
         eventLoopLagMs: lagOf(metrics),
+        encodeOnce: await encodeOnceAfter(encodings0),
       };
       if (opts.replay && out.recordedMs !== undefined && recordings.some((r) => r.length > 0)) {
         // A replay that fails is reported, not thrown: the scenario's own figures (minutes of work at 10,000 proxies) stand.
@@ -350,6 +367,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchResult> 
         builds: end.engine.builds,
         serverNackRecords: promSum(metrics, 'switchboard_xds_nack_records'),
       },
+      encodeOnce: encodeOnceOf(encodingsIn(metrics), fleet.receivedVersions),
       scenarios,
     };
   } finally {
@@ -372,6 +390,8 @@ export function summaryLine(r: ScenarioReport): string {
   const rep = r.replay
     ? `; replay ${r.replay.ms} ms (×${r.replay.ratio}), open files: generator ${r.replay.fds.generator}, replay server ${r.replay.fds.replayServer}, replay clients ${r.replay.fds.replayClients}`
     : '';
+  const e = r.encodeOnce;
+  const enc = `; encodings ${e.encodings} for ${e.distinctReceived} distinct versions received (×${e.ratio ?? '-'})`;
   const note = (r.note ? `; ${r.note}` : '') + (r.replayError ? `; replay failed: ${r.replayError}` : '');
-  return `${r.name}: ${r.converged}/${r.expected} converged (${conv})${cds}; ${r.messagesReceived} msgs, ${r.bytesReceived} B; ${r.wallSeconds} s wall, server CPU ${r.serverCpuSeconds} s, generator CPU ${r.generatorCpuSeconds} s${rep}${note}`;
+  return `${r.name}: ${r.converged}/${r.expected} converged (${conv})${cds}; ${r.messagesReceived} msgs, ${r.bytesReceived} B; ${r.wallSeconds} s wall, server CPU ${r.serverCpuSeconds} s, generator CPU ${r.generatorCpuSeconds} s${enc}${rep}${note}`;
 }

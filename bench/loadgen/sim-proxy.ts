@@ -74,6 +74,8 @@ export interface SimProxyOptions {
   onAccepted: (proxy: SimProxy, updates: readonly AcceptedUpdate[]) => void;
   /** Called when the proxy holds everything it subscribed to. */
   onSynced: (proxy: SimProxy) => void;
+  /** Called with every response's resources as received, before it is ACKed or NACKed (what the server had to encode). */
+  onReceived?: (typeUrl: string, resources: ReadonlyArray<{ readonly name: string; readonly version: string }>) => void;
 }
 
 const DEPENDENT: ReadonlyArray<[keyof ResourceRefs, string]> = [
@@ -226,6 +228,7 @@ export class SimProxy {
     this.messages++;
     this.bytes += r.size;
     if (this.opts.recording()) this.recorded.push(r.raw);
+    this.opts.onReceived?.(r.typeUrl, r.resources);
     if (this.opts.mode === 'sotw') {
       this.sotwNonce.set(r.typeUrl, r.nonce);
       // A SotW LDS/CDS response holds the whole set: whatever it leaves out is gone. EDS/RDS/SDS answers may

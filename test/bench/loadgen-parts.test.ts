@@ -11,6 +11,8 @@ import { CLUSTER_TYPE, LISTENER_TYPE, messageType } from '../../xds/index.ts';
 import { readRecording, writeRecording } from '../../bench/loadgen/replay-server.ts';
 import { spread, promSample, promSum } from '../../bench/loadgen/stats.ts';
 import { topFunctions } from '../../bench/loadgen/profile-top.ts';
+import { ReceivedVersions } from '../../bench/loadgen/received-versions.ts';
+import { encodeOnceExcess, encodeOnceOf, encodeOnceSlack, encodingsIn, settle } from '../../bench/loadgen/encode-once.ts';
 import type { BenchResult, ScenarioReport } from '../../bench/loadgen/run-bench.ts';
 
 const shape = { services: 20, instancesPerService: 3, upstreamsPerProxy: 5, instancesPerNode: 7, seed: 42 };
@@ -105,7 +107,8 @@ describe('smokeFailures', () => {
   const report = (over: Partial<ScenarioReport>): ScenarioReport => ({
     name: 's', description: '', writes: 1, expected: 2, converged: 2, missing: 0, missingSample: [], convergenceMs: null, lastProxyMs: null,
     wallSeconds: 0, bytesReceived: 0, messagesReceived: 1, unaffectedPushed: 0, serverCpuSeconds: 0, generatorCpuSeconds: 0, serverRssBytes: 0, nacksSent: 0,
-    unexpectedNacks: 0, streamErrors: 0, streamErrorSample: [], eventLoopLagMs: null, ...over,
+    unexpectedNacks: 0, streamErrors: 0, streamErrorSample: [], eventLoopLagMs: null,
+    encodeOnce: { encodings: 1, distinctReceived: 1, distinctByType: {}, ratio: 1 }, ...over,
   });
   const result = (scenarios: ScenarioReport[], serverNackRecords = 0): BenchResult =>
     ({ connect: report({ name: 'connect' }), scenarios, server: { serverNackRecords } }) as unknown as BenchResult;
@@ -118,6 +121,64 @@ describe('smokeFailures', () => {
     expect(problems.join('\n')).toMatch(/x: 1 ADS streams failed/);
     expect(problems.join('\n')).toMatch(/server recorded NACKs on 3 types/);
     expect(smokeFailures(result([report({ name: 'y', replayError: 'replay timed out' })])).join('\n')).toMatch(/y: the replay ceiling failed \(replay timed out\)/);
+  });
+
+  it('fails a change scenario that encoded more than it sent beyond the slack, and only those scenarios', () => {
+    const reencoded = { encodings: 400, distinctReceived: 200, distinctByType: {}, ratio: 2 };
+    expect(smokeFailures(result([report({ name: 'mesh-wide', encodeOnce: reencoded })])).join('\n')).toMatch(
+      /mesh-wide: 400 encodings for 200 distinct versions received, more than the 2 allowed/,
+    );
+    expect(smokeFailures(result([report({ name: 'endpoint', encodeOnce: { ...reencoded, encodings: 202 } })]))).toEqual([]);
+    expect(smokeFailures(result([report({ name: 'endpoint', encodeOnce: { ...reencoded, encodings: 203 } })]))).toHaveLength(1);
+    // Churn overlaps its writes (a build superseded before its push is expected); reconnect resends cached bytes.
+    expect(smokeFailures(result([report({ name: 'churn', encodeOnce: reencoded })]))).toEqual([]);
+  });
+});
+
+describe('encode once', () => {
+  it('counts distinct (type, name, version) triples', () => {
+    const v = new ReceivedVersions();
+    expect(v.add(CLUSTER_TYPE, 'a', 'v1')).toBe(true);
+    expect(v.add(CLUSTER_TYPE, 'a', 'v1')).toBe(false);
+    expect(v.add(CLUSTER_TYPE, 'a', 'v2')).toBe(true);
+    expect(v.add(CLUSTER_TYPE, 'a', 'v1')).toBe(false);
+    expect(v.add(CLUSTER_TYPE, 'a', 'v3')).toBe(true);
+    expect(v.add(CLUSTER_TYPE, 'b', 'v1')).toBe(true);
+    expect(v.add(LISTENER_TYPE, 'a', 'v1')).toBe(true);
+    expect(v.size).toBe(5);
+    expect(v.sizeByType()).toEqual({ [CLUSTER_TYPE]: 4, [LISTENER_TYPE]: 1 });
+  });
+
+  it('sets encodings against what was received, with a slack of 1 % (at least 2)', () => {
+    const v = new ReceivedVersions();
+    for (let i = 0; i < 300; i++) v.add(LISTENER_TYPE, `l${i}`, 'v');
+    expect(encodeOnceOf(600, v)).toEqual({ encodings: 600, distinctReceived: 300, distinctByType: { [LISTENER_TYPE]: 300 }, ratio: 2 });
+    expect(encodeOnceOf(0, new ReceivedVersions()).ratio).toBeNull();
+    expect(encodeOnceSlack(10)).toBe(2);
+    expect(encodeOnceSlack(300)).toBe(3);
+    expect(encodeOnceExcess(encodeOnceOf(303, v))).toBe(0);
+    expect(encodeOnceExcess(encodeOnceOf(310, v))).toBe(7);
+    expect(encodeOnceExcess(encodeOnceOf(100, v))).toBe(0);
+  });
+
+  it('reads the encodings counter from /metrics text, and says so when it is missing', () => {
+    expect(encodingsIn('# TYPE switchboard_xds_cache_encodings_total counter\nswitchboard_xds_cache_encodings_total 42\n')).toBe(42);
+    expect(() => encodingsIn('other 1\n')).toThrow(/switchboard_xds_cache_encodings_total/);
+  });
+
+  it('settles once nothing is pending and no message arrived for the quiet time', async () => {
+    const pendingSeq = [3, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let calls = 0;
+    let messages = 0;
+    await settle(
+      async () => pendingSeq[Math.min(calls++, pendingSeq.length - 1)] ?? 0,
+      () => (calls < 4 ? ++messages : messages),
+      10_000,
+      100,
+    );
+    // It kept polling through the pending rebuilds and the messages that followed them.
+    expect(calls).toBeGreaterThanOrEqual(5);
+    expect(messages).toBe(4);
   });
 });
 

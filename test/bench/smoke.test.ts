@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, smokeFailures } from '../../bench/run.ts';
-import { runBenchmark } from '../../bench/loadgen/index.ts';
+import { encodeOnceSlack, runBenchmark } from '../../bench/loadgen/index.ts';
 
 describe('npm run bench -- --smoke', () => {
   it('every proxy converges in every scenario with no unexpected NACK', { timeout: 120_000 }, async () => {
@@ -21,6 +21,13 @@ describe('npm run bench -- --smoke', () => {
       expect(s.converged, s.name).toBe(s.expected);
       expect(s.messagesReceived, s.name).toBeGreaterThan(0);
     }
+    // Encode once: a change's encodings stay within the distinct versions its proxies received, plus the slack for
+    // builds superseded before their push (smokeFailures holds the same bound).
+    for (const s of result.scenarios.filter((x) => x.name === 'endpoint' || x.name === 'mesh-wide')) {
+      expect(s.encodeOnce.distinctReceived, s.name).toBeGreaterThan(0);
+      expect(s.encodeOnce.encodings, s.name).toBeLessThanOrEqual(s.encodeOnce.distinctReceived + encodeOnceSlack(s.encodeOnce.distinctReceived));
+    }
+    expect(result.encodeOnce.distinctReceived).toBeGreaterThan(0);
     // A one-endpoint change reaches only that service's dependents.
     expect(result.scenarios[0]?.unaffectedPushed).toBe(0);
     // The replay ceiling ran on the recorded responses.
