@@ -2,6 +2,7 @@
  * The xDS gRPC server: Envoy's AggregatedDiscoveryService (state-of-the-world
  * and delta) on @grpc/grpc-js, answering from a ConfigWatcher, plus CSDS.
  */
+import { raiseListenBacklog } from './listen-backlog.ts';
 import { newStreamTally, type StreamTally } from './stream-tally.ts';
 import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
@@ -64,6 +65,9 @@ export function peerAddress(peer: string): string {
   return i > 0 && /^\d+$/.test(p.slice(i + 1)) && isIP(head) ? head : p;
 }
 
+/** Pending connections the xDS port queues (see listen-backlog.ts); Linux caps it at net.core.somaxconn. */
+export const XDS_LISTEN_BACKLOG = 8192;
+
 /**
  * gRPC server options: room for large snapshots; channelz off (it keeps
  * about 1 KB per connection; `close()` destroys the connections itself).
@@ -105,6 +109,7 @@ export class XdsServer {
       released: (c) => this.released(c),
     };
     this.grpcServer = new grpc.Server(XDS_GRPC_SERVER_OPTIONS);
+    if (!raiseListenBacklog(this.grpcServer, XDS_LISTEN_BACKLOG)) this.logger.warn('cannot raise the xDS listen backlog with this grpc-js; a mass reconnect will be slower');
     this.grpcServer.addService(adsServiceDefinition(), {
       StreamAggregatedResources: (call: AnyDuplex<DiscoveryRequest__Output, OutgoingDiscoveryResponse>) =>
         this.serve(call as AnyCall, 'sotw'),
