@@ -5,6 +5,8 @@
  * stream, and reports when it started (`started`, epoch ms). Requests are not decoded beyond the first one, which names the
  * stream (node.id `replay-<i>`). Run as a child process by `replay.ts`.
  */
+import { raiseListenBacklog } from '../../xds/server/listen-backlog.ts';
+import { XDS_LISTEN_BACKLOG } from '../../xds/server/ads-server.ts';
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   let identified = 0;
   const requestType = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
   const server = new grpc.Server({ 'grpc.enable_channelz': 0, 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
+  // The same accept queue as the real xDS port, so the ceiling is not limited by a shallower one.
+  raiseListenBacklog(server, XDS_LISTEN_BACKLOG);
   server.register<Buffer, Buffer>(
     DELTA_ADS_PATH,
     (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
