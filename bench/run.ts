@@ -137,7 +137,7 @@ export function parseBenchArgs(argv: string[]): { options: Omit<BenchOptions, 'l
 export function smokeFailures(result: BenchResult): string[] {
   const problems: string[] = [];
   for (const r of [result.connect, ...result.scenarios]) {
-    if (r.missing > 0) problems.push(`${r.name}: ${r.missing} of ${r.expected} did not converge (e.g. ${r.missingSample.join(', ')})`);
+    if (r.missing > 0) problems.push(`${r.name}: ${r.missing} of ${r.expected} did not converge (e.g. ${r.missingSample.join(', ')})${r.note ? `; ${r.note}` : ''}`);
     if (r.converged === 0) problems.push(`${r.name}: nothing to measure (no affected proxy)`);
     if (r.unexpectedNacks > 0) problems.push(`${r.name}: ${r.unexpectedNacks} unexpected NACKs (undecodable resources)`);
     if (r.replayError) problems.push(`${r.name}: the replay ceiling failed (${r.replayError})`);

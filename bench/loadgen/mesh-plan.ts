@@ -181,6 +181,23 @@ export function catalogRegisterBodies(inst: PlannedInstance, node?: { address: s
   ];
 }
 
+/** The address the plan gives an instance's catalog node (its first instance's, as `nodeOps` writes it). */
+export function plannedNodeAddress(plan: MeshPlan, inst: PlannedInstance): string {
+  return plan.instances.find((i) => i.node === inst.node)?.address ?? inst.address;
+}
+
+/**
+ * A `PUT /v1/catalog/register` body that sets the instance's check to
+ * `status` and changes nothing else: the node is not rewritten
+ * (`SkipNodeUpdate`), no service is named, the check keeps its ID, name and
+ * service, as `instanceOps` registered it.
+ */
+export function checkStatusBody(inst: PlannedInstance, status: 'passing' | 'warning' | 'critical', nodeAddress: string): Record<string, unknown> {
+  const [, check] = instanceOps(inst) as [unknown, Extract<CatalogOp, { op: 'upsertCheck' }>];
+  const c = check.check;
+  return { Node: inst.node, Address: nodeAddress, SkipNodeUpdate: true, Check: { CheckID: c.CheckID, Name: c.Name, Status: status, ServiceID: c.ServiceID } };
+}
+
 /**
  * The `k`-th instance the churn scenario registers: a new instance of
  * `service` (no upstreams, nobody simulates its sidecar), on churn nodes of

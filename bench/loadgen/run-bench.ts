@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { CatalogOp } from '../../catalog/index.ts';
 import { encodeOnceOf, encodingsIn, settle, type EncodeOnce } from './encode-once.ts';
 import { Fleet } from './fleet.ts';
-import { registerInstanceHttp } from './http-register.ts';
+import { registerInstanceHttp } from './http-writes.ts';
 import { instanceOps, nodeOps, planMesh, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
 import { seededRandom } from './prng.ts';
 import { replayCeiling, type ReplayFds, type ReplayResult } from './replay.ts';

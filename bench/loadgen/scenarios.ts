@@ -2,8 +2,9 @@
  * The benchmark's scenarios. Each one makes a change (or reconnects), says
  * which proxies must see it and how to recognise it in what they ACK, and
  * returns the convergence of every affected proxy, measured from the write's
- * acknowledgement (the store's apply resolving in the server) to that
- * proxy's ACK of a response carrying the change.
+ * acknowledgement (the HTTP API's response to the write, as a user sees it;
+ * for `--churn-via store`, the store's apply resolving in the server) to
+ * that proxy's ACK of a response carrying the change.
  *
  * "Carrying the change" is checked on content, not on any version guess:
  * an endpoint change must show the endpoint (gone, UNHEALTHY, HEALTHY or new)
@@ -14,8 +15,8 @@ import { performance } from 'node:perf_hooks';
 import type { CatalogOp } from '../../catalog/index.ts';
 import { ENDPOINT_TYPE, LISTENER_TYPE } from '../../xds/index.ts';
 import type { Expectation, Fleet, WaitOutcome } from './fleet.ts';
-import { registerInstanceHttp } from './http-register.ts';
-import { churnInstance, instanceOps, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
+import { deleteConfigEntry, putConfigEntry, registerInstanceHttp, setCheckStatusHttp } from './http-writes.ts';
+import { churnInstance, instanceOps, plannedNodeAddress, type MeshPlan, type PlannedInstance } from './mesh-plan.ts';
 import { randomInt, type Random } from './prng.ts';
 import type { ServerChild } from './server-child.ts';
 import type { SimProxy } from './sim-proxy.ts';
@@ -114,7 +115,9 @@ function emptyOutcome(description: string): ScenarioOutcome {
   return { description, writes: 0, expected: 0, samples: [], lastPerWrite: [], missing: [], affected: new Set() };
 }
 
-function add(into: ScenarioOutcome, r: { relative: Map<string, number>; outcome: WaitOutcome }, expected: number): number {
+function add(into: ScenarioOutcome, r: { relative: Map<string, number>; outcome: WaitOutcome; error?: string }, expected: number): number {
+  // A refused write leaves its proxies missing; the note says why (churn writes its own note with the same).
+  if (r.error !== undefined) into.note = `${into.note ? `${into.note}; ` : ''}write failed: ${r.error}`;
   into.writes++;
   into.expected += expected;
   into.samples.push(...r.relative.values());
@@ -129,13 +132,17 @@ function instancesWithDependents(ctx: ScenarioContext): PlannedInstance[] {
   return ctx.plan.instances.filter((i) => (ctx.plan.dependents.get(i.service) ?? []).some((id) => ctx.fleet.get(id)?.synced));
 }
 
-/** (1) One endpoint changes: an instance's check goes critical, then passing again. */
+/**
+ * (1) One endpoint changes: an instance's check goes critical, then passing
+ * again, each a re-registration of the check through `PUT /v1/catalog/register`.
+ */
 export async function endpointScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  const out = emptyOutcome('one instance: check critical, then passing (EDS of its dependents)');
+  const out = emptyOutcome('one instance: check critical, then passing, through PUT /v1/catalog/register (EDS of its dependents)');
   const candidates = instancesWithDependents(ctx);
   if (candidates.length === 0) throw new Error('endpoint scenario: no instance has a connected dependent (upstreams 0?)');
   for (let round = 0; round < ctx.rounds; round++) {
     const inst = candidates[randomInt(ctx.random, candidates.length)] as PlannedInstance;
+    const nodeAddress = plannedNodeAddress(ctx.plan, inst);
     for (const status of ['critical', 'passing'] as const) {
       const health = status === 'critical' ? 'UNHEALTHY' : 'HEALTHY';
       const expectations: Expectation[] = [];
@@ -156,7 +163,7 @@ export async function endpointScenario(ctx: ScenarioContext): Promise<ScenarioOu
       }
       const first = round === 0 && status === 'critical';
       if (first) ctx.record(true);
-      const r = await writeAndWait(ctx, applyOps(ctx, [{ op: 'setCheckStatus', node: inst.node, checkId: inst.checkId, status }]), expectations);
+      const r = await writeAndWait(ctx, () => setCheckStatusHttp(ctx.server.httpAddress, inst, status, nodeAddress), expectations);
       const last = add(out, r, expectations.length);
       if (first) {
         ctx.record(false);
@@ -167,18 +174,19 @@ export async function endpointScenario(ctx: ScenarioContext): Promise<ScenarioOu
   return out;
 }
 
-const WILDCARD_ALLOW: CatalogOp = {
-  op: 'setConfigEntry',
-  kind: 'service-intentions',
-  name: '*',
-  body: { Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'allow', Precedence: 1, Type: 'consul' }] },
-};
+/** The mesh-wide change: every source may call every destination (the server's default here is deny). */
+const WILDCARD_ALLOW = { Kind: 'service-intentions', Name: '*', Sources: [{ Name: '*', Action: 'allow' }] };
 
-/** (2) A mesh-wide change: a wildcard allow intention (every inbound RBAC changes), then its removal. */
+/**
+ * (2) A mesh-wide change: a wildcard allow intention (every inbound RBAC
+ * changes) through `PUT /v1/config`, then its removal through
+ * `DELETE /v1/config/service-intentions/*`.
+ */
 export async function meshWideScenario(ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  const out = emptyOutcome('wildcard service-intentions * → * allow, then deleted (every public listener)');
-  const ops: CatalogOp[][] = [[WILDCARD_ALLOW], [{ op: 'deleteConfigEntry', kind: 'service-intentions', name: '*' }]];
-  for (const [i, write] of ops.entries()) {
+  const out = emptyOutcome('wildcard service-intentions * → * allow through PUT /v1/config, then DELETE (every public listener)');
+  const http = ctx.server.httpAddress;
+  const writes = [() => putConfigEntry(http, WILDCARD_ALLOW), () => deleteConfigEntry(http, 'service-intentions', '*')];
+  for (const [i, write] of writes.entries()) {
     const expectations: Expectation[] = [];
     for (const p of ctx.fleet.proxies) {
       const listener = p.synced ? publicListener(p) : undefined;
@@ -187,7 +195,7 @@ export async function meshWideScenario(ctx: ScenarioContext): Promise<ScenarioOu
       expectations.push({ proxyId: p.nodeId, typeUrl: LISTENER_TYPE, name: listener.name, met: (u) => u.version !== listener.version });
     }
     if (i === 0) ctx.record(true);
-    const r = await writeAndWait(ctx, applyOps(ctx, write), expectations);
+    const r = await writeAndWait(ctx, write, expectations);
     const last = add(out, r, expectations.length);
     if (i === 0) {
       ctx.record(false);

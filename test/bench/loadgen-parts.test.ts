@@ -1,7 +1,7 @@
 /** The load generator's pure parts: the mesh plan, flags, percentiles, the recording format, profile summaries. */
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, smokeFailures } from '../../bench/run.ts';
-import { catalogRegisterBodies, churnInstance, planMesh, instanceOps } from '../../bench/loadgen/mesh-plan.ts';
+import { catalogRegisterBodies, checkStatusBody, churnInstance, planMesh, instanceOps, nodeOps, plannedNodeAddress } from '../../bench/loadgen/mesh-plan.ts';
 import { openFileCount, openFileLimit } from '../../bench/loadgen/proc-stats.ts';
 import { closeSync, openSync } from 'node:fs';
 import { refsOf } from '../../bench/loadgen/resource-refs.ts';
@@ -100,6 +100,24 @@ describe('bench flags', () => {
   it('registers churn through the HTTP API unless told otherwise', () => {
     expect(parseBenchArgs([]).options.churnVia).toBe('http');
     expect(parseBenchArgs(['--churn-via', 'store']).options.churnVia).toBe('store');
+  });
+});
+
+describe('the endpoint change as an HTTP write', () => {
+  it('re-registers only the check, with the new status, on the node the plan wrote, without rewriting it', () => {
+    const plan = planMesh(shape);
+    const inst = plan.instances[9]!;
+    const nodeAddress = plannedNodeAddress(plan, inst);
+    const written = nodeOps(plan).find((op) => op.op === 'upsertNode' && op.node.Node === inst.node);
+    expect(written?.op === 'upsertNode' ? written.node.Address : undefined).toBe(nodeAddress);
+    const body = checkStatusBody(inst, 'critical', nodeAddress);
+    expect(body).toEqual({
+      Node: inst.node,
+      Address: nodeAddress,
+      SkipNodeUpdate: true,
+      Check: { CheckID: inst.checkId, Name: `${inst.service} health`, Status: 'critical', ServiceID: inst.id },
+    });
+    expect(body).not.toHaveProperty('Service');
   });
 });
 
