@@ -42,18 +42,20 @@ export class DependencyIndex {
     return [...next];
   }
 
-  /** Calls `visit` for every proxy the change concerns (a proxy may be visited more than once). */
-  affected(ev: ChangeEvent, visit: (nodeId: string) => void): void {
+  /**
+   * Calls `visit` for every proxy the change concerns (a proxy may be visited
+   * more than once): those whose own registration or config entries it wrote,
+   * and those reading mesh endpoints of `upstreamsChanged` (the services
+   * whose shared upstreams came out different; every endpoint dependency
+   * goes through a shared upstream, so the others are untouched).
+   */
+  affected(ev: ChangeEvent, upstreamsChanged: ReadonlySet<string>, visit: (nodeId: string) => void): void {
     const each = (kind: Kind, key: string): void => {
       const dep = this.maps[kind].get(key);
       if (dep) for (const id of dep.ids) visit(id);
     };
-    for (const s of ev.services) {
-      each('services', s);
-      // A sidecar's endpoint health includes its destination's own checks, which change under `services`.
-      each('connect', s);
-    }
-    for (const s of ev.connect) each('connect', s);
+    for (const s of ev.services) each('services', s);
+    for (const s of upstreamsChanged) each('connect', s);
     for (const k of ev.configEntries) each('configEntries', k);
   }
 

@@ -203,13 +203,12 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   private onStoreChange(ev: ChangeEvent): void {
-    this.shared.forgetServices(ev.services);
-    this.shared.forgetServices(ev.connect);
+    const changedUpstreams = this.shared.refreshServices(this.opts.store, new Set([...ev.services, ...ev.connect]));
     if (ev.tables.has('nodes') || ev.tables.has('services')) this.shared.forgetNodes(this.opts.store, ev.nodes, ev.tables.has('services'));
     if (ev.ca) this.onRootsChanged();
     // Committed just now (the store publishes after its transaction): the start of convergence.
     const since = Date.now();
-    this.dependents.affected(ev, (id) => this.markDirty(id, since));
+    this.dependents.affected(ev, changedUpstreams, (id) => this.markDirty(id, since));
     for (const id of this.failedIds) this.markDirty(id, since);
   }
 

@@ -73,8 +73,10 @@ export class SharedReads {
         staleAuthorizations: Map<string, InboundAuthorization>;
       }
     | undefined;
-  /** Service → keys of the shared upstreams that read it, so a change drops exactly those. */
+  /** Service → keys of the shared upstreams that read it (held or stale), so a change regathers exactly those. */
   private readonly upstreamsByService = new Map<string, Set<string>>();
+  /** How to gather each shared upstream again (its parameters are in the closure). */
+  private readonly gatherers = new Map<string, () => SharedUpstream>();
   private readonly nodes = new Map<string, NodeRecord | undefined>();
 
   /** The cached mesh instances of a service, computing them on first use. */
@@ -186,29 +188,53 @@ export class SharedReads {
       this.config!.stale.delete(key);
       if (before && sameUpstream(before, hit)) hit = before;
       upstreams.set(key, hit);
-      for (const s of [...hit.deps.services, ...hit.deps.connect]) {
-        let keys = this.upstreamsByService.get(s);
-        if (!keys) this.upstreamsByService.set(s, (keys = new Set()));
-        keys.add(key);
-      }
+      this.gatherers.set(key, gather);
+      this.indexUpstream(key, hit);
     }
     return hit;
   }
 
-  /** Drops what a change to these services made stale. */
-  forgetServices(names: Iterable<string>): void {
+  /**
+   * After a change to these services: drops their cached reads and gathers
+   * again, at once, every shared upstream that read one of them. Returns the
+   * services read by an upstream that came out different: only proxies using
+   * one of those need a rebuild for their upstreams (an app registered
+   * without a sidecar, a check's output, leave every upstream as it was).
+   */
+  refreshServices(store: CatalogStore, names: Iterable<string>): Set<string> {
+    const state = this.configState(store);
+    const keys = new Set<string>();
     for (const n of names) {
       this.instances.delete(n);
       this.endpoints.delete(n);
-      const keys = this.upstreamsByService.get(n);
-      if (!keys) continue;
-      this.upstreamsByService.delete(n);
-      for (const k of keys) {
-        const held = this.config?.upstreams.get(k);
-        if (!held) continue;
-        this.config!.upstreams.delete(k);
-        this.config!.stale.set(k, held);
+      for (const k of this.upstreamsByService.get(n) ?? []) keys.add(k);
+    }
+    const before = new Map<string, SharedUpstream>();
+    for (const k of keys) {
+      const held = state.upstreams.get(k) ?? state.stale.get(k);
+      if (held) before.set(k, held);
+      state.upstreams.delete(k);
+      state.stale.delete(k);
+    }
+    const changed = new Set<string>();
+    for (const [k, old] of before) {
+      const gather = this.gatherers.get(k);
+      let fresh = gather?.();
+      if (fresh && sameUpstream(old, fresh)) fresh = old;
+      if (fresh) {
+        state.upstreams.set(k, fresh);
+        this.indexUpstream(k, fresh);
       }
+      if (fresh !== old) for (const s of [...old.deps.services, ...old.deps.connect, ...(fresh?.deps.connect ?? []), ...(fresh?.deps.services ?? [])]) changed.add(s);
+    }
+    return changed;
+  }
+
+  private indexUpstream(key: string, u: SharedUpstream): void {
+    for (const s of [...u.deps.services, ...u.deps.connect]) {
+      let keys = this.upstreamsByService.get(s);
+      if (!keys) this.upstreamsByService.set(s, (keys = new Set()));
+      keys.add(key);
     }
   }
 
@@ -226,7 +252,7 @@ export class SharedReads {
         stale: new Map([...(prev?.stale ?? []), ...(prev?.upstreams ?? [])]),
         staleAuthorizations: new Map([...(prev?.staleAuthorizations ?? []), ...(prev?.authorizations ?? [])]),
       };
-      this.upstreamsByService.clear();
+      // upstreamsByService stays: stale upstreams are still held by proxies and must be found when a service changes.
     }
     return this.config;
   }
