@@ -2,15 +2,22 @@
  * Which proxies read what: for each service (its registration, or its mesh
  * endpoints) and each config entry, the proxies whose last snapshot depended
  * on it. A change finds the proxies to rebuild by lookup, not by a scan of
- * every proxy; a proxy holds references to its entries, not key strings.
+ * every proxy.
  */
 import type { ChangeEvent } from '../../catalog/index.ts';
 import type { SnapshotDependencies } from '../snapshot/gather.ts';
 
 type Kind = 'services' | 'connect' | 'configEntries';
+const KINDS: readonly Kind[] = ['services', 'connect', 'configEntries'];
 
-/** The proxies depending on one key; knows its own place for removal. (A plain Set inside: V8 is slower on Set subclasses.) */
-export class Dependents {
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The proxies depending on one key. */
+class Dependents {
   readonly ids = new Set<string>();
   constructor(
     readonly kind: Kind,
@@ -22,24 +29,30 @@ export class Dependents {
 export class DependencyIndex {
   private readonly maps: Record<Kind, Map<string, Dependents>> = { services: new Map(), connect: new Map(), configEntries: new Map() };
 
-  /** Points the index at a proxy's new dependencies; returns what the proxy keeps to be re-pointed later. */
-  update(nodeId: string, previous: readonly Dependents[], deps: SnapshotDependencies): Dependents[] {
-    const next = new Set<Dependents>();
-    for (const kind of ['services', 'connect', 'configEntries'] as const) {
+  /**
+   * Points the index at a proxy's new dependencies, given the ones it was
+   * indexed under. Most rebuilds read exactly what the last one did (largely
+   * the very same strings, from shared upstreams), so equal lists cost a
+   * comparison and nothing else.
+   */
+  update(nodeId: string, previous: SnapshotDependencies | undefined, next: SnapshotDependencies): void {
+    if (previous && KINDS.every((k) => sameList(previous[k], next[k]))) return;
+    for (const kind of KINDS) {
       const map = this.maps[kind];
-      for (const key of deps[kind]) {
+      const keep = new Set(next[kind]);
+      for (const key of previous?.[kind] ?? []) {
+        if (keep.has(key)) continue;
+        const dep = map.get(key);
+        if (!dep) continue;
+        dep.ids.delete(nodeId);
+        if (dep.ids.size === 0) map.delete(key);
+      }
+      for (const key of keep) {
         let dep = map.get(key);
         if (!dep) map.set(key, (dep = new Dependents(kind, key)));
         dep.ids.add(nodeId);
-        next.add(dep);
       }
     }
-    for (const dep of previous) {
-      if (next.has(dep)) continue;
-      dep.ids.delete(nodeId);
-      if (dep.ids.size === 0) this.maps[dep.kind].delete(dep.key);
-    }
-    return [...next];
   }
 
   /**

@@ -15,7 +15,7 @@ import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDepe
 import type { ProxySnapshot } from '../snapshot/types.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
-import { DependencyIndex, type Dependents } from './dependency-index.ts';
+import { DependencyIndex } from './dependency-index.ts';
 
 /** Everything the engine needs. */
 export interface MeshEngineOptions extends GatherContext {
@@ -45,8 +45,8 @@ interface TrackedProxy {
   failed: boolean;
   /** What its last published build was made from (see inputsOf); an equal gather needs no build. */
   inputs: readonly unknown[] | undefined;
-  /** The entries of `dependents` that list it (the sets themselves, so no proxy holds key strings of its own). */
-  indexed: Dependents[];
+  /** What its last gather read, as indexed in `dependents`. */
+  indexed: SnapshotDependencies | undefined;
   idleTimer: NodeJS.Timeout | undefined;
 }
 
@@ -163,7 +163,7 @@ export class MeshEngine implements ConfigWatcher {
   private track(nodeId: string): TrackedProxy {
     let p = this.proxies.get(nodeId);
     if (!p) {
-      p = { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, inputs: undefined, indexed: [], idleTimer: undefined };
+      p = { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, inputs: undefined, indexed: undefined, idleTimer: undefined };
       this.proxies.set(nodeId, p);
     }
     if (p.idleTimer) {
@@ -198,7 +198,8 @@ export class MeshEngine implements ConfigWatcher {
     this.dirty.delete(nodeId);
     this.dirtySince.delete(nodeId);
     this.failedIds.delete(nodeId);
-    p.indexed = this.dependents.update(nodeId, p.indexed, NO_DEPS);
+    this.dependents.update(nodeId, p.indexed, NO_DEPS);
+    p.indexed = undefined;
     this.opts.cache.clearSnapshot(nodeId);
   }
 
@@ -250,7 +251,8 @@ export class MeshEngine implements ConfigWatcher {
     try {
       const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...p.listenerNames.keys()] });
       if (!this.proxies.has(nodeId)) return;
-      p.indexed = this.dependents.update(nodeId, p.indexed, gathered.deps);
+      this.dependents.update(nodeId, p.indexed, gathered.deps);
+      p.indexed = gathered.deps;
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;
       const inputs = inputsOf(gathered.snapshot, gathered.notes);
