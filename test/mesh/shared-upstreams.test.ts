@@ -7,7 +7,11 @@
  * the engine's watch interface, as the ADS server drives it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../../xds/index.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
+import { SnapshotCache } from '../../xds/cache/index.ts';
+import { caIdentitySource } from '../../xds/engine/index.ts';
+import { buildProxyResources, resourceSetOf } from '../../xds/resources/index.ts';
+import { gatherProxySnapshot } from '../../xds/snapshot/gather.ts';
 import { decodeAny } from '../xds/ads-client.ts';
 import { eventually, startMesh, type MeshHarness } from './harness.ts';
 
@@ -18,14 +22,15 @@ const SIDECARS = ['web-sidecar-proxy', 'admin-sidecar-proxy'];
 /** Keeps a watch of every type open for a node, as a stream does. */
 function connect(nodeId: string): void {
   for (const typeUrl of [LISTENER_TYPE, CLUSTER_TYPE, ENDPOINT_TYPE, ROUTE_TYPE] as const) {
-    const open = (known: ReadonlyMap<string, string>): void => {
+    // The first watch is answered even when empty (as a stream's first request is); later ones only on a change.
+    const open = (known: ReadonlyMap<string, string>, first: boolean): void => {
       const cancel = h.server.engine.createWatch(
-        { nodeId, typeUrl, wildcard: true, names: new Set(), knownVersions: known, answerWhenEmpty: known.size === 0 },
-        (res) => open(new Map([...res.resources.values()].map((r) => [r.name, r.version]))),
+        { nodeId, typeUrl, wildcard: true, names: new Set(), knownVersions: known, answerWhenEmpty: first },
+        (res) => open(new Map([...res.resources.values()].map((r) => [r.name, r.version])), false),
       );
       cancels.push(cancel);
     };
-    open(new Map());
+    open(new Map(), true);
   }
 }
 
@@ -33,6 +38,25 @@ function connect(nodeId: string): void {
 function resourcesOf(nodeId: string, typeUrl: string): { name: string; json: string }[] {
   const byName = h.server.xdsCache.getSnapshot(nodeId)?.get(typeUrl as typeof LISTENER_TYPE);
   return [...(byName?.values() ?? [])].map((r) => ({ name: r.name, json: JSON.stringify(decodeAny(r.any)) }));
+}
+
+/** A proxy's resources as (type, name) → version, built from scratch: no shared reads, no memo, a cache of its own. */
+async function independentBuild(nodeId: string): Promise<Map<string, string>> {
+  const gathered = await gatherProxySnapshot(
+    { store: h.server.store, identity: caIdentitySource(h.server.ca, h.server.leaves), datacenter: 'dc1', defaultAllow: true, grpcCertificateProvider: 'switchboard' },
+    nodeId,
+  );
+  if (!gathered.ok) throw new Error(gathered.reason);
+  const set = resourceSetOf(buildProxyResources(gathered.snapshot));
+  const cache = new SnapshotCache();
+  cache.setSnapshot(nodeId, { [LISTENER_TYPE]: set.listeners, [CLUSTER_TYPE]: set.clusters, [ROUTE_TYPE]: set.routes, [ENDPOINT_TYPE]: set.endpoints, [SECRET_TYPE]: set.secrets });
+  return versionsIn(cache, nodeId);
+}
+
+function versionsIn(cache: SnapshotCache, nodeId: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [typeUrl, byName] of cache.getSnapshot(nodeId) ?? []) for (const r of byName.values()) out.set(`${typeUrl} ${r.name}`, r.version);
+  return out;
 }
 
 beforeAll(async () => {
@@ -70,9 +94,16 @@ it('a health change, a new instance and a protocol change each reach every proxy
   await h.api('PUT', '/v1/agent/check/fail/api-1-ttl');
   expect(await eventually(async () => SIDECARS.every((id) => resourcesOf(id, ENDPOINT_TYPE)[0]?.json.includes('"health_status":"UNHEALTHY"') ?? false), 3000)).toBe(true);
 
+  // Only endpoints changed: the sidecars' endpoints were patched in, not rebuilt, and match a build from scratch.
+  await h.server.engine.settled();
+  expect(h.server.engine.stats().patchedBuilds).toBeGreaterThanOrEqual(SIDECARS.length);
+  for (const id of SIDECARS) expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
+
   await h.api('PUT', '/v1/agent/service/register', { ID: 'api-2', Name: 'api', Port: 8090, Connect: { SidecarService: {} } });
   const api2 = (await h.api('GET', '/v1/agent/service/api-2-sidecar-proxy')) as { Port: number };
   expect(await eventually(async () => SIDECARS.every((id) => resourcesOf(id, ENDPOINT_TYPE)[0]?.json.includes(`"port_value":${api2.Port}`) ?? false), 3000)).toBe(true);
+  await h.server.engine.settled();
+  for (const id of SIDECARS) expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
 
   // tcp → http: the upstream listener now routes through RDS, and a route configuration appears.
   expect(resourcesOf(SIDECARS[0]!, ROUTE_TYPE)).toEqual([]);
@@ -82,6 +113,8 @@ it('a health change, a new instance and a protocol change each reach every proxy
     const upstreamListener = resourcesOf(id, LISTENER_TYPE).find((r) => r.name.startsWith('api:'));
     expect(upstreamListener?.json).toContain('envoy.filters.network.http_connection_manager');
   }
+  await h.server.engine.settled();
+  for (const id of SIDECARS) expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
 });
 
 it('a sidecar registered on a new node after the others were built is found and configured', async () => {

@@ -60,16 +60,17 @@ export class DependencyIndex {
    * more than once): those whose own registration or config entries it wrote,
    * and those reading mesh endpoints of `upstreamsChanged` (the services
    * whose shared upstreams came out different; every endpoint dependency
-   * goes through a shared upstream, so the others are untouched).
+   * goes through a shared upstream, so the others are untouched). The
+   * latter go to `viaUpstreams`, which may do less than a rebuild.
    */
-  affected(ev: ChangeEvent, upstreamsChanged: ReadonlySet<string>, visit: (nodeId: string) => void): void {
-    const each = (kind: Kind, key: string): void => {
+  affected(ev: ChangeEvent, upstreamsChanged: ReadonlySet<string>, visit: (nodeId: string) => void, viaUpstreams: (nodeId: string) => void = visit): void {
+    const each = (kind: Kind, key: string, to: (nodeId: string) => void): void => {
       const dep = this.maps[kind].get(key);
-      if (dep) for (const id of dep.ids) visit(id);
+      if (dep) for (const id of dep.ids) to(id);
     };
-    for (const s of ev.services) each('services', s);
-    for (const s of upstreamsChanged) each('connect', s);
-    for (const k of ev.configEntries) each('configEntries', k);
+    for (const s of ev.services) each('services', s, visit);
+    for (const k of ev.configEntries) each('configEntries', k, visit);
+    for (const s of upstreamsChanged) each('connect', s, viaUpstreams);
   }
 
   /** Keys indexed, for tests. */

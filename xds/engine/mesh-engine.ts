@@ -9,10 +9,10 @@
  */
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
-import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
-import { buildProxyResources, resourceSetOf, SharedBuilds } from '../resources/index.ts';
+import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type SnapshotInput, type WatchRequest, type WatchResponse } from '../cache/index.ts';
+import { buildProxyResources, resourceSetOf, SharedBuilds, upstreamAssignments } from '../resources/index.ts';
 import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
-import type { ProxySnapshot } from '../snapshot/types.ts';
+import type { ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
@@ -68,6 +68,8 @@ export class MeshEngine implements ConfigWatcher {
   private readonly failedIds = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly building = new Set<string>();
+  /** Proxies whose only change is the endpoints of some upstreams: old upstream → its successor. */
+  private patches = new Map<string, Map<UpstreamSnapshot, UpstreamSnapshot>>();
   /** When the earliest change a pending rebuild carries was committed (ms), for the convergence histogram. */
   private readonly dirtySince = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -77,6 +79,7 @@ export class MeshEngine implements ConfigWatcher {
   private builds = 0;
   private rejectedBuilds = 0;
   private unchangedBuilds = 0;
+  private patchedBuilds = 0;
 
   constructor(private readonly opts: MeshEngineOptions) {
     this.log = opts.logger.child({ component: 'mesh' });
@@ -132,7 +135,7 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   /** Counters for tests and metrics. */
-  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number; unchangedBuilds: number; sharedResourceHits: number; resourcesBuilt: number } {
+  stats(): { proxies: number; builds: number; pending: number; rejectedBuilds: number; unchangedBuilds: number; patchedBuilds: number; sharedResourceHits: number; resourcesBuilt: number } {
     const memo = this.memo.stats();
     return {
       proxies: this.proxies.size,
@@ -140,6 +143,7 @@ export class MeshEngine implements ConfigWatcher {
       pending: this.dirty.size + this.building.size,
       rejectedBuilds: this.rejectedBuilds,
       unchangedBuilds: this.unchangedBuilds,
+      patchedBuilds: this.patchedBuilds,
       sharedResourceHits: memo.hits,
       resourcesBuilt: memo.misses,
     };
@@ -204,31 +208,99 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   private onStoreChange(ev: ChangeEvent): void {
-    const changedUpstreams = this.shared.refreshServices(this.opts.store, new Set([...ev.services, ...ev.connect]));
+    const refresh = this.shared.refreshServices(this.opts.store, new Set([...ev.services, ...ev.connect]));
     if (ev.tables.has('nodes') || ev.tables.has('services')) this.shared.forgetNodes(this.opts.store, ev.nodes, ev.tables.has('services'));
     if (ev.ca) this.onRootsChanged();
     // Committed just now (the store publishes after its transaction): the start of convergence.
     const since = Date.now();
-    this.dependents.affected(ev, changedUpstreams, (id) => this.markDirty(id, since));
+    this.dependents.affected(
+      ev,
+      refresh.changed,
+      (id) => this.markDirty(id, since),
+      (id) => this.upstreamsChanged(id, refresh.replaced, since),
+    );
     for (const id of this.failedIds) this.markDirty(id, since);
   }
 
 
+
+  /**
+   * Some upstreams a proxy may use were replaced. If it uses none, nothing to
+   * do; if only their endpoints changed, its endpoints are patched (the rest
+   * of its configuration is the same objects); otherwise it is rebuilt.
+   */
+  private upstreamsChanged(nodeId: string, replaced: ReadonlyMap<UpstreamSnapshot, UpstreamSnapshot | undefined>, since: number): void {
+    const p = this.proxies.get(nodeId);
+    if (!p || this.dirty.has(nodeId)) return;
+    if (!p.inputs || p.failed || this.building.has(nodeId)) return this.markDirty(nodeId, since);
+    let pairs = this.patches.get(nodeId);
+    for (const input of p.inputs) {
+      if (typeof input !== 'object' || input === null || !replaced.has(input as UpstreamSnapshot)) continue;
+      const fresh = replaced.get(input as UpstreamSnapshot);
+      if (!fresh) {
+        this.patches.delete(nodeId);
+        return this.markDirty(nodeId, since);
+      }
+      if (!pairs) this.patches.set(nodeId, (pairs = new Map()));
+      pairs.set(input as UpstreamSnapshot, fresh);
+    }
+    if (!pairs) return;
+    if (!this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Publishes a proxy's configuration with the endpoints of replaced
+   * upstreams swapped in. Its other resources are those already published
+   * (made from the same objects); the new assignments are shared with every
+   * proxy of those upstreams, built, validated and encoded once.
+   */
+  private applyPatch(nodeId: string, pairs: ReadonlyMap<UpstreamSnapshot, UpstreamSnapshot>): void {
+    const p = this.proxies.get(nodeId);
+    const current = this.opts.cache.getSnapshot(nodeId);
+    const since = this.dirtySince.get(nodeId);
+    if (!p?.inputs || !current) return this.markDirty(nodeId, since);
+    const trustDomain = p.inputs[TRUST_DOMAIN_INPUT] as string;
+    const assignments = [...pairs.values()].flatMap((u) => upstreamAssignments(trustDomain, u, this.memo).map((b) => b.resource));
+    const endpoints = new Map(current.get(ENDPOINT_TYPE) ?? []);
+    const checked = validateResourceSet({ listeners: [], clusters: [], routes: [], endpoints: assignments, secrets: [] });
+    if (!checked.ok) return this.markDirty(nodeId, since);
+    for (const a of assignments) {
+      const r = this.opts.cache.encode(ENDPOINT_TYPE, a);
+      // Endpoint-only changes keep every cluster: an assignment under a new name would be a bug here; rebuild instead.
+      if (!endpoints.has(r.name)) return this.markDirty(nodeId, since);
+      endpoints.set(r.name, r);
+    }
+    this.dirtySince.delete(nodeId);
+    const types = [LISTENER_TYPE, CLUSTER_TYPE, ROUTE_TYPE, SECRET_TYPE] as const;
+    const input: SnapshotInput = { [ENDPOINT_TYPE]: endpoints.values() };
+    for (const t of types) input[t] = current.get(t)?.values() ?? [];
+    this.opts.cache.setSnapshot(nodeId, input, since === undefined ? {} : { since });
+    p.inputs = p.inputs.map((x) => pairs.get(x as UpstreamSnapshot) ?? x);
+    this.patchedBuilds++;
+  }
 
   /** Queues a rebuild; `since` is when the change that needs it was committed (absent for a first build). */
   private markDirty(nodeId: string, since?: number): void {
     if (this.closed) return;
     this.dirty.add(nodeId);
     if (since !== undefined && !this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
-    if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = undefined;
-        void this.flush();
-      }, this.opts.coalesceMs ?? 50);
-    }
+    this.patches.delete(nodeId);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.closed || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, this.opts.coalesceMs ?? 50);
   }
 
   private async flush(): Promise<void> {
+    const patches = this.patches;
+    this.patches = new Map();
+    for (const [id, pairs] of patches) if (!this.dirty.has(id)) this.applyPatch(id, pairs);
     const ids = [...this.dirty].filter((id) => !this.building.has(id));
     for (const id of ids) this.dirty.delete(id);
     // In slices, yielding between them: responses for the first proxies go out
@@ -309,6 +381,9 @@ export class MeshEngine implements ConfigWatcher {
  * same object for an upstream or an authorization until its inputs change,
  * so equal lists mean an equal build.
  */
+/** Where inputsOf puts the trust domain. */
+const TRUST_DOMAIN_INPUT = 5;
+
 function inputsOf(s: ProxySnapshot, notes: readonly string[]): unknown[] {
   const inbound = s.inbound;
   return [

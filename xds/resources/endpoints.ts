@@ -86,8 +86,8 @@ function sharedAssignment(memo: BuildMemo, clusterName: string, endpoints: reado
   return memo.byIdentity(endpoints, clusterName, () => loadAssignment(clusterName, endpoints));
 }
 
-/** The assignments of an upstream: one per chain target, or its destination's one. */
-function upstreamAssignments(trustDomain: string, u: UpstreamSnapshot, memo: BuildMemo): BuiltResource[] {
+/** The assignments of an upstream: one per chain target, or its destination's one (what buildEndpoints gives for it). */
+export function upstreamAssignments(trustDomain: string, u: UpstreamSnapshot, memo: BuildMemo): BuiltResource[] {
   if (u.chain) {
     return u.chain.targets.map((t) => (t.failover ? failoverAssignment(t.clusterName, t.endpoints, t.failover) : sharedAssignment(memo, t.clusterName, t.endpoints)));
   }

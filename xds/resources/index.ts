@@ -8,7 +8,7 @@ import { buildSecrets } from './secrets.ts';
 import type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 
 export type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
-export { loadAssignment } from './endpoints.ts';
+export { loadAssignment, upstreamAssignments } from './endpoints.ts';
 export { NO_MEMO, SharedBuilds, type BuildMemo } from './memo.ts';
 import { NO_MEMO, type BuildMemo } from './memo.ts';
 

@@ -201,7 +201,7 @@ export class SharedReads {
    * one of those need a rebuild for their upstreams (an app registered
    * without a sidecar, a check's output, leave every upstream as it was).
    */
-  refreshServices(store: CatalogStore, names: Iterable<string>): Set<string> {
+  refreshServices(store: CatalogStore, names: Iterable<string>): UpstreamRefresh {
     const state = this.configState(store);
     const keys = new Set<string>();
     for (const n of names) {
@@ -217,6 +217,7 @@ export class SharedReads {
       state.stale.delete(k);
     }
     const changed = new Set<string>();
+    const replaced = new Map<UpstreamSnapshot, UpstreamSnapshot | undefined>();
     for (const [k, old] of before) {
       const gather = this.gatherers.get(k);
       let fresh = gather?.();
@@ -225,9 +226,11 @@ export class SharedReads {
         state.upstreams.set(k, fresh);
         this.indexUpstream(k, fresh);
       }
-      if (fresh !== old) for (const s of [...old.deps.services, ...old.deps.connect, ...(fresh?.deps.connect ?? []), ...(fresh?.deps.services ?? [])]) changed.add(s);
+      if (fresh === old) continue;
+      for (const s of [...old.deps.services, ...old.deps.connect, ...(fresh?.deps.connect ?? []), ...(fresh?.deps.services ?? [])]) changed.add(s);
+      replaced.set(old.snapshot, fresh && endpointsOnlyDiffer(old, fresh) ? fresh.snapshot : undefined);
     }
-    return changed;
+    return { changed, replaced };
   }
 
   private indexUpstream(key: string, u: SharedUpstream): void {
@@ -256,6 +259,24 @@ export class SharedReads {
     }
     return this.config;
   }
+}
+
+/** What a catalog change did to the shared upstreams. */
+export interface UpstreamRefresh {
+  /** Services read by an upstream that came out different. */
+  changed: Set<string>;
+  /**
+   * Each upstream snapshot replaced, with its successor when only endpoints
+   * differ (same clusters, routes, listeners: only ClusterLoadAssignments
+   * change), or undefined when more changed.
+   */
+  replaced: Map<UpstreamSnapshot, UpstreamSnapshot | undefined>;
+}
+
+/** True when two gathers of an upstream differ at most in their endpoint lists. */
+function endpointsOnlyDiffer(a: SharedUpstream, b: SharedUpstream): boolean {
+  const withoutEndpoints = (u: SharedUpstream): string => JSON.stringify(u.snapshot, (key, value: unknown) => (key === 'endpoints' ? undefined : value));
+  return a.error === undefined && b.error === undefined && JSON.stringify(a.deps) === JSON.stringify(b.deps) && withoutEndpoints(a) === withoutEndpoints(b);
 }
 
 function sameUpstream(a: SharedUpstream, b: SharedUpstream): boolean {
