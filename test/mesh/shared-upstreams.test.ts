@@ -159,3 +159,21 @@ it('a config entry every proxy reads, written without changing what they are bui
   await h.server.engine.settled();
   expect(h.server.engine.stats().builds).toBe(before.builds);
 });
+
+it('endpoint changes landing before a pending patch is applied end in the latest endpoints', async () => {
+  await h.server.engine.settled();
+  const node = 'mesh-agent';
+  await h.server.store.apply([{ op: 'setCheckStatus', node, checkId: 'api-1-ttl', status: 'passing' }]);
+  await h.server.engine.settled();
+  // Two commits in one tick, inside one coalescing window: the second replaces the upstream the first
+  // produced while the proxies' patches for the first are still pending. They must end healthy again.
+  await Promise.all([
+    h.server.store.apply([{ op: 'setCheckStatus', node, checkId: 'api-1-ttl', status: 'critical' }]),
+    h.server.store.apply([{ op: 'setCheckStatus', node, checkId: 'api-1-ttl', status: 'passing' }]),
+  ]);
+  await h.server.engine.settled();
+  for (const id of SIDECARS) {
+    expect(resourcesOf(id, ENDPOINT_TYPE)[0]?.json).not.toContain('"health_status":"UNHEALTHY"');
+    expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
+  }
+});

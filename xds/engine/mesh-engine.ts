@@ -234,13 +234,18 @@ export class MeshEngine implements ConfigWatcher {
     if (!p || this.dirty.has(nodeId)) return;
     if (!p.inputs || p.failed || this.building.has(nodeId)) return this.markDirty(nodeId, since);
     let pairs = this.patches.get(nodeId);
+    // A patch still pending may already replace an upstream that has now been replaced again: follow it.
+    for (const [old, next] of pairs ?? []) {
+      if (!replaced.has(next)) continue;
+      const fresh = replaced.get(next);
+      if (!fresh) return this.markDirty(nodeId, since);
+      pairs!.set(old, fresh);
+    }
     for (const input of p.inputs) {
       if (typeof input !== 'object' || input === null || !replaced.has(input as UpstreamSnapshot)) continue;
+      if (pairs?.has(input as UpstreamSnapshot)) continue;
       const fresh = replaced.get(input as UpstreamSnapshot);
-      if (!fresh) {
-        this.patches.delete(nodeId);
-        return this.markDirty(nodeId, since);
-      }
+      if (!fresh) return this.markDirty(nodeId, since);
       if (!pairs) this.patches.set(nodeId, (pairs = new Map()));
       pairs.set(input as UpstreamSnapshot, fresh);
     }
