@@ -34,7 +34,7 @@ export interface MetricsSources {
   /** The resource cache (`SnapshotCache.stats()`). */
   cache?: { stats(): { encodings: number; nodes: number; watches: number } };
   /** The mesh engine (`MeshEngine.stats()`). */
-  engine?: { stats(): { proxies: number; builds: number; pending: number; rejectedBuilds?: number } };
+  engine?: { stats(): { proxies: number; builds: number; pending: number; rejectedBuilds?: number; unchangedBuilds?: number; patchedBuilds?: number } };
   /** A registry other components add their own families to; exposed alongside these. */
   registry?: MetricsRegistry;
 }
@@ -133,12 +133,16 @@ export function registerServerMetrics(registry: MetricsRegistry, sources: Metric
       'switchboard_mesh_rejected_builds_total',
       'Proxy configurations not sent because they failed Envoy validation (the proxy keeps its last good one).',
     );
+    const unchanged = registry.counter('switchboard_mesh_unchanged_builds_total', 'Rebuilds stopped after gathering: every input was the one the published build was made from.');
+    const patched = registry.counter('switchboard_mesh_patched_builds_total', "Proxies whose endpoints were patched in without a rebuild (only their upstreams' endpoints changed).");
     registry.addCollector(() => {
       const s = engine.stats();
       tracked.set({}, s.proxies);
       builds.setTotal({}, s.builds);
       pending.set({}, s.pending);
       rejected.setTotal({}, s.rejectedBuilds ?? 0);
+      if (s.unchangedBuilds !== undefined) unchanged.setTotal({}, s.unchangedBuilds);
+      if (s.patchedBuilds !== undefined) patched.setTotal({}, s.patchedBuilds);
     });
   }
 

@@ -97,6 +97,8 @@ it('a health change, a new instance and a protocol change each reach every proxy
   // Only endpoints changed: the sidecars' endpoints were patched in, not rebuilt, and match a build from scratch.
   await h.server.engine.settled();
   expect(h.server.engine.stats().patchedBuilds).toBeGreaterThanOrEqual(SIDECARS.length);
+  const metrics = await (await fetch(`http://${h.httpAddr}/metrics`)).text();
+  expect(metrics).toMatch(new RegExp(`^switchboard_mesh_patched_builds_total ${h.server.engine.stats().patchedBuilds}$`, 'm'));
   for (const id of SIDECARS) expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
 
   await h.api('PUT', '/v1/agent/service/register', { ID: 'api-2', Name: 'api', Port: 8090, Connect: { SidecarService: {} } });
