@@ -179,3 +179,16 @@ it('endpoint changes landing before a pending patch is applied end in the latest
     expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
   }
 });
+
+it("an intention is patched into its destination's inbound listener, equal to a build from scratch", async () => {
+  await h.server.engine.settled();
+  const before = h.server.engine.stats();
+  // defaultAllow here: a deny for admin → web changes web's inbound listener only.
+  await h.api('PUT', '/v1/config', { Kind: 'service-intentions', Name: 'web', Sources: [{ Name: 'admin', Action: 'deny' }] });
+  await h.server.engine.settled();
+  const after = h.server.engine.stats();
+  expect(after.builds).toBe(before.builds);
+  expect(after.patchedBuilds).toBe(before.patchedBuilds + 1);
+  expect(resourcesOf('web-sidecar-proxy', LISTENER_TYPE).find((r) => r.name.startsWith('public_listener:'))?.json).toBeDefined();
+  for (const id of SIDECARS) expect(versionsIn(h.server.xdsCache, id)).toEqual(await independentBuild(id));
+});

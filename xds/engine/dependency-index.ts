@@ -9,6 +9,7 @@ import type { SnapshotDependencies } from '../snapshot/gather.ts';
 
 type Kind = 'services' | 'connect' | 'configEntries';
 const KINDS: readonly Kind[] = ['services', 'connect', 'configEntries'];
+const INTENTIONS_PREFIX = 'service-intentions/';
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -61,15 +62,24 @@ export class DependencyIndex {
    * and those reading mesh endpoints of `upstreamsChanged` (the services
    * whose shared upstreams came out different; every endpoint dependency
    * goes through a shared upstream, so the others are untouched). The
-   * latter go to `viaUpstreams`, which may do less than a rebuild.
+   * latter go to `viaUpstreams`, and those reading only intentions among the
+   * entries written to `viaIntentions`; both may do less than a rebuild (a
+   * proxy reached several ways is rebuilt if any way asks for it).
    */
-  affected(ev: ChangeEvent, upstreamsChanged: ReadonlySet<string>, visit: (nodeId: string) => void, viaUpstreams: (nodeId: string) => void = visit): void {
+  affected(
+    ev: ChangeEvent,
+    upstreamsChanged: ReadonlySet<string>,
+    visit: (nodeId: string) => void,
+    viaUpstreams: (nodeId: string) => void = visit,
+    viaIntentions: (nodeId: string) => void = visit,
+  ): void {
     const each = (kind: Kind, key: string, to: (nodeId: string) => void): void => {
       const dep = this.maps[kind].get(key);
       if (dep) for (const id of dep.ids) to(id);
     };
     for (const s of ev.services) each('services', s, visit);
-    for (const k of ev.configEntries) each('configEntries', k, visit);
+    // Intentions are read only for a proxy's inbound authorization; everything else read from config entries may be anywhere.
+    for (const k of ev.configEntries) each('configEntries', k, k.startsWith(INTENTIONS_PREFIX) ? viaIntentions : visit);
     for (const s of upstreamsChanged) each('connect', s, viaUpstreams);
   }
 

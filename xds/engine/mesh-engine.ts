@@ -10,11 +10,11 @@
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
 import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type SnapshotInput, type WatchRequest, type WatchResponse } from '../cache/index.ts';
-import { buildProxyResources, resourceSetOf, SharedBuilds, upstreamAssignments } from '../resources/index.ts';
-import { gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
-import type { ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
+import { buildProxyResources, resourceSetOf, SharedBuilds, sidecarInboundListener, upstreamAssignments } from '../resources/index.ts';
+import { destinationAuthorization, gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
+import type { InboundAuthorization, Protocol, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
-import { formatViolation, validateResourceSet } from '../validate/index.ts';
+import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
 
 /** Everything the engine needs. */
@@ -70,6 +70,8 @@ export class MeshEngine implements ConfigWatcher {
   private readonly building = new Set<string>();
   /** Proxies whose only change is the endpoints of some upstreams: old upstream → its successor. */
   private patches = new Map<string, Map<UpstreamSnapshot, UpstreamSnapshot>>();
+  /** Sidecars whose only change may be their inbound authorization. */
+  private authPatches = new Set<string>();
   /** When the earliest change a pending rebuild carries was committed (ms), for the convergence histogram. */
   private readonly dirtySince = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -218,6 +220,7 @@ export class MeshEngine implements ConfigWatcher {
       refresh.changed,
       (id) => this.markDirty(id, since),
       (id) => this.upstreamsChanged(id, refresh.replaced, since),
+      (id) => this.intentionsChanged(id, since),
     );
     for (const id of this.failedIds) this.markDirty(id, since);
   }
@@ -252,6 +255,49 @@ export class MeshEngine implements ConfigWatcher {
     if (!pairs) return;
     if (!this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
     this.scheduleFlush();
+  }
+
+  /** Intentions the proxy's inbound authorization reads were written: its inbound listener may need patching. */
+  private intentionsChanged(nodeId: string, since: number): void {
+    const p = this.proxies.get(nodeId);
+    if (!p || this.dirty.has(nodeId)) return;
+    if (!p.inputs || p.failed || this.building.has(nodeId) || p.inputs[0] !== 'connect-proxy') return this.markDirty(nodeId, since);
+    this.authPatches.add(nodeId);
+    if (!this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Publishes a sidecar's configuration with its inbound listener rebuilt for
+   * its destination's current authorization (compiled once per destination;
+   * the filter chain shared by the destination's instances). Everything else
+   * was made from the same objects and stays as published.
+   */
+  private applyAuthPatch(nodeId: string): void {
+    const p = this.proxies.get(nodeId);
+    const current = this.opts.cache.getSnapshot(nodeId);
+    const since = this.dirtySince.get(nodeId);
+    if (!p?.inputs || !current) return this.markDirty(nodeId, since);
+    const [, , service, , , , , , , address, port, protocol, localAppAddress, localAppPort, before] = p.inputs as [unknown, unknown, string, unknown, unknown, unknown, unknown, unknown, unknown, string, number, Protocol, string, number, InboundAuthorization];
+    const authorization = destinationAuthorization({ ...this.opts, shared: this.shared }, service, protocol);
+    this.dirtySince.delete(nodeId);
+    if (authorization === before) {
+      this.unchangedBuilds++;
+      return;
+    }
+    const listener = sidecarInboundListener({ address, port, protocol, localAppAddress, localAppPort, authorization }, this.memo);
+    // On its own: what it references (local_app, the leaf and roots secrets) is what the published one did.
+    const checked = validateResource(LISTENER_TYPE, listener.resource);
+    const listeners = new Map(current.get(LISTENER_TYPE) ?? []);
+    if (!checked.ok || !listeners.has(listener.name)) return this.markDirty(nodeId, since);
+    listeners.set(listener.name, this.opts.cache.encode(LISTENER_TYPE, listener.resource));
+    const input: SnapshotInput = { [LISTENER_TYPE]: listeners.values() };
+    for (const t of [CLUSTER_TYPE, ROUTE_TYPE, ENDPOINT_TYPE, SECRET_TYPE] as const) input[t] = current.get(t)?.values() ?? [];
+    this.opts.cache.setSnapshot(nodeId, input, since === undefined ? {} : { since });
+    const inputs = [...p.inputs];
+    inputs[AUTHORIZATION_INPUT] = authorization;
+    p.inputs = inputs;
+    this.patchedBuilds++;
   }
 
   /**
@@ -291,6 +337,7 @@ export class MeshEngine implements ConfigWatcher {
     this.dirty.add(nodeId);
     if (since !== undefined && !this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
     this.patches.delete(nodeId);
+    this.authPatches.delete(nodeId);
     this.scheduleFlush();
   }
 
@@ -306,6 +353,9 @@ export class MeshEngine implements ConfigWatcher {
     const patches = this.patches;
     this.patches = new Map();
     for (const [id, pairs] of patches) if (!this.dirty.has(id)) this.applyPatch(id, pairs);
+    const authPatches = this.authPatches;
+    this.authPatches = new Set();
+    for (const id of authPatches) if (!this.dirty.has(id)) this.applyAuthPatch(id);
     const ids = [...this.dirty].filter((id) => !this.building.has(id));
     for (const id of ids) this.dirty.delete(id);
     // In slices, yielding between them: responses for the first proxies go out
@@ -386,8 +436,9 @@ export class MeshEngine implements ConfigWatcher {
  * same object for an upstream or an authorization until its inputs change,
  * so equal lists mean an equal build.
  */
-/** Where inputsOf puts the trust domain. */
+/** Where inputsOf puts the trust domain and the inbound authorization. */
 const TRUST_DOMAIN_INPUT = 5;
+const AUTHORIZATION_INPUT = 14;
 
 function inputsOf(s: ProxySnapshot, notes: readonly string[]): unknown[] {
   const inbound = s.inbound;

@@ -9,6 +9,7 @@ import type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 
 export type { BuiltResource, Diagnostic, EnvoyMessage } from './common.ts';
 export { loadAssignment, upstreamAssignments } from './endpoints.ts';
+export { sidecarInboundListener } from './listeners.ts';
 export { NO_MEMO, SharedBuilds, type BuildMemo } from './memo.ts';
 import { NO_MEMO, type BuildMemo } from './memo.ts';
 

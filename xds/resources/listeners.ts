@@ -66,6 +66,18 @@ function publicFilterChain(inbound: InboundSnapshot): EnvoyMessage {
   return { transport_socket: envoyDownstreamTls(), filters };
 }
 
+/**
+ * A sidecar's inbound (public) listener, as buildListeners gives it. The
+ * filter chain depends on the authorization (shared per destination) and the
+ * protocol only, so every instance of a service shares it; the listener around
+ * it is the proxy's own address.
+ */
+export function sidecarInboundListener(inbound: InboundSnapshot, memo: BuildMemo = NO_MEMO): BuiltResource {
+  const { address, port, protocol, authorization } = inbound;
+  const chain = memo.part(authorization, `public-chain\0${protocol}`, () => publicFilterChain(inbound));
+  return memo.byIdentity(chain, `public\0${address}\0${port}`, () => sidecarPublicListener(address, port, chain));
+}
+
 function sidecarPublicListener(address: string, port: number, chain: EnvoyMessage): BuiltResource {
   const name = publicListenerName(address, port);
   return {
@@ -149,11 +161,7 @@ export function buildListeners(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Bui
   switch (s.kind) {
     case 'connect-proxy': {
       const td = s.tls.trustDomain;
-      // The filter chain depends on the authorization (shared per destination) and the protocol only, so
-      // every instance of a service shares it; the listener around it is the proxy's own address.
-      const { address, port, protocol, authorization } = s.inbound;
-      const chain = memo.part(authorization, `public-chain\0${protocol}`, () => publicFilterChain(s.inbound));
-      const inbound = memo.byIdentity(chain, `public\0${address}\0${port}`, () => sidecarPublicListener(address, port, chain));
+      const inbound = sidecarInboundListener(s.inbound, memo);
       const upstreams = s.upstreams.map((u) =>
         memo.byIdentity(u, `listener\0${td}`, () => sidecarUpstreamListener(td, u)),
       );

@@ -454,6 +454,11 @@ function gatherUpstream(
  * The inbound authorization of a destination: the intentions that govern it
  * (its own service-intentions entry and the wildcard one), compiled.
  */
+/** A destination's inbound authorization as a gather would give it (shared per config state when `ctx.shared` is set). */
+export function destinationAuthorization(ctx: GatherContext, destination: string, protocol: Protocol): InboundAuthorization {
+  return authorization(ctx, destination, protocol, { services: [], connect: [], configEntries: [] });
+}
+
 function authorization(ctx: GatherContext, destination: string, protocol: Protocol, deps: SnapshotDependencies): InboundAuthorization {
   deps.configEntries.push(`service-intentions/${destination}`, 'service-intentions/*');
   const compile = (): InboundAuthorization => {
