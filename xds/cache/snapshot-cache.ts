@@ -107,6 +107,8 @@ export class SnapshotCache implements ConfigWatcher {
   private readonly watches = new Map<string, Set<Watch>>();
   private readonly byObject = new WeakMap<object, Map<ResourceTypeUrl, Resource>>();
   // Content-addressed: (type, name, version) → the one Resource with those bytes.
+  /** Resources that are the interned copy of their (type, name, version). */
+  private readonly canonical = new WeakSet<Resource>();
   private readonly interned = new Map<string, WeakRef<Resource>>();
   // The same, keyed by a digest of the object's JSON text: equal content is not encoded again.
   private readonly byContent = new Map<string, WeakRef<Resource>>();
@@ -276,10 +278,14 @@ export class SnapshotCache implements ConfigWatcher {
   }
 
   private intern(resource: Resource): Resource {
+    // A Resource this cache made or interned is its own canonical copy: no key to build (a patch hands every
+    // resource of a node back to setSnapshot).
+    if (this.canonical.has(resource)) return resource;
     const key = `${resource.typeUrl}\0${resource.name}\0${resource.version}`;
     const held = this.interned.get(key)?.deref();
     if (held) return held;
     this.interned.set(key, new WeakRef(resource));
+    this.canonical.add(resource);
     if (this.interned.size > 4096 && this.interned.size % 1024 === 0) this.sweep();
     return resource;
   }
