@@ -364,6 +364,7 @@ export class MeshEngine implements ConfigWatcher {
       await Promise.all(ids.slice(i, i + FLUSH_SLICE).map((id) => this.rebuild(id)));
       if (i + FLUSH_SLICE < ids.length) await new Promise((r) => setImmediate(r));
     }
+    if (this.dirty.size === 0 && this.building.size === 0) this.shared.dropRows();
     // Proxies marked again while they were building go in the next round.
     if (this.dirty.size > 0 && !this.flushTimer && !this.closed) this.markDirty([...this.dirty][0] as string);
   }

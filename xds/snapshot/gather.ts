@@ -60,7 +60,7 @@ export class SharedReads {
   /** Every mesh endpoint of a service (no subset), one array per store state. */
   private readonly endpoints = new Map<string, EndpointSnapshot[]>();
   /** Registrations by ID, and the IDs on each node (to refresh one node's share after a change). */
-  private byId: { map: Map<string, ServiceRecord>; onNode: Map<string, string[]> } | undefined;
+  private byId: { map: Map<string, string>; onNode: Map<string, string[]> } | undefined;
   private config:
     | {
         index: number;
@@ -94,20 +94,23 @@ export class SharedReads {
   }
 
   /**
-   * The registration with this ID on any node, from an index built on first
-   * use and then kept current node by node (`forgetNodes`): a registration
-   * re-reads one node, not the whole catalog.
+   * The registration with this ID on any node, through an index of which
+   * node holds each ID, built on first use and then kept current node by node
+   * (`forgetNodes`): a registration re-reads one node, not the whole catalog.
+   * The index holds node names only; the record is read when asked for (a
+   * catalog of 20,000 registrations would otherwise stay in memory twice).
    */
   serviceById(store: CatalogStore, id: string): ServiceRecord | undefined {
     if (!this.byId) {
       this.byId = { map: new Map(), onNode: new Map() };
       for (const node of store.listNodes()) this.readNode(store, node.Node);
     }
-    const found = this.byId.map.get(id);
+    const node = this.byId.map.get(id);
+    const found = node === undefined ? undefined : store.getService(node, id);
     if (found) return found;
     // The same ID on another node, hidden while the first one was registered (rare), or truly unknown.
     const elsewhere = findServiceById(store, id);
-    if (elsewhere) this.byId.map.set(id, elsewhere);
+    if (elsewhere) this.byId.map.set(id, elsewhere.Node);
     return elsewhere;
   }
 
@@ -128,7 +131,7 @@ export class SharedReads {
     if (!this.byId || !servicesWritten) return;
     for (const node of nodes) {
       for (const id of this.byId.onNode.get(node) ?? []) {
-        if (this.byId.map.get(id)?.Node === node) this.byId.map.delete(id);
+        if (this.byId.map.get(id) === node) this.byId.map.delete(id);
       }
       this.byId.onNode.delete(node);
       this.readNode(store, node);
@@ -139,7 +142,7 @@ export class SharedReads {
     const byId = this.byId!;
     const ids: string[] = [];
     for (const s of store.listServicesOnNode(node)) {
-      if (!byId.map.has(s.ID)) byId.map.set(s.ID, s);
+      if (!byId.map.has(s.ID)) byId.map.set(s.ID, node);
       ids.push(s.ID);
     }
     if (ids.length > 0) byId.onNode.set(node, ids);
@@ -192,6 +195,16 @@ export class SharedReads {
       this.indexUpstream(key, hit);
     }
     return hit;
+  }
+
+  /**
+   * Drops the raw catalog rows kept while proxies are rebuilt (mesh instances
+   * with their checks): what was derived from them (endpoint lists, shared
+   * upstreams) stays, and the rows are read again only for services a later
+   * change touches.
+   */
+  dropRows(): void {
+    this.instances.clear();
   }
 
   /**
