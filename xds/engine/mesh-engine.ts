@@ -16,6 +16,7 @@ import type { InboundAuthorization, Protocol, ProxySnapshot, UpstreamSnapshot } 
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
 import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
+import { AUTHORIZATION_INPUT, inputsOf, sameInputs, TRUST_DOMAIN_INPUT } from './build-inputs.ts';
 
 /** Everything the engine needs. */
 export interface MeshEngineOptions extends GatherContext {
@@ -429,45 +430,4 @@ export class MeshEngine implements ConfigWatcher {
       p.problem = { nodeId, message, since: new Date().toISOString() };
     }
   }
-}
-
-/**
- * What a proxy's resources are made from, flat: scalars, and the shared
- * objects (upstreams, authorization) by identity. The gatherer hands out the
- * same object for an upstream or an authorization until its inputs change,
- * so equal lists mean an equal build.
- */
-/** Where inputsOf puts the trust domain and the inbound authorization. */
-const TRUST_DOMAIN_INPUT = 5;
-const AUTHORIZATION_INPUT = 14;
-
-function inputsOf(s: ProxySnapshot, notes: readonly string[]): unknown[] {
-  const inbound = s.inbound;
-  return [
-    s.kind,
-    s.proxyId,
-    s.identity.service,
-    s.identity.namespace,
-    s.identity.datacenter,
-    s.tls.trustDomain,
-    s.tls.leafCertPEM,
-    s.tls.leafKeyPEM,
-    s.kind === 'grpc-proxyless' ? s.certificateProviderInstance : '',
-    inbound?.address,
-    inbound?.port,
-    inbound?.protocol,
-    inbound?.localAppAddress,
-    inbound?.localAppPort,
-    inbound?.authorization,
-    notes.join('\n'),
-    s.tls.rootsPEM.length,
-    ...s.tls.rootsPEM,
-    ...s.upstreams,
-  ];
-}
-
-function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
