@@ -9,11 +9,11 @@
  */
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
-import { type CancelWatch, type ConfigWatcher, type SnapshotCache, type SnapshotInput, type WatchRequest, type WatchResponse } from '../cache/index.ts';
+import { type CancelWatch, type ConfigWatcher, type NodeSnapshot, type Resource, type SnapshotCache, type SnapshotInput, type WatchRequest, type WatchResponse } from '../cache/index.ts';
 import { buildProxyResources, resourceSetOf, SharedBuilds, sidecarInboundListener, upstreamAssignments } from '../resources/index.ts';
 import { destinationAuthorization, gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
 import type { InboundAuthorization, Protocol, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../type-urls.ts';
+import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from '../type-urls.ts';
 import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
 import { AUTHORIZATION_INPUT, inputsOf, sameInputs, TRUST_DOMAIN_INPUT } from './build-inputs.ts';
@@ -226,8 +226,6 @@ export class MeshEngine implements ConfigWatcher {
     for (const id of this.failedIds) this.markDirty(id, since);
   }
 
-
-
   /**
    * Some upstreams a proxy may use were replaced. If it uses none, nothing to
    * do; if only their endpoints changed, its endpoints are patched (the rest
@@ -292,9 +290,7 @@ export class MeshEngine implements ConfigWatcher {
     const listeners = new Map(current.get(LISTENER_TYPE) ?? []);
     if (!checked.ok || !listeners.has(listener.name)) return this.markDirty(nodeId, since);
     listeners.set(listener.name, this.opts.cache.encode(LISTENER_TYPE, listener.resource));
-    const input: SnapshotInput = { [LISTENER_TYPE]: listeners.values() };
-    for (const t of [CLUSTER_TYPE, ROUTE_TYPE, ENDPOINT_TYPE, SECRET_TYPE] as const) input[t] = current.get(t)?.values() ?? [];
-    this.opts.cache.setSnapshot(nodeId, input, since === undefined ? {} : { since });
+    this.republish(nodeId, current, LISTENER_TYPE, listeners, since);
     const inputs = [...p.inputs];
     inputs[AUTHORIZATION_INPUT] = authorization;
     p.inputs = inputs;
@@ -324,12 +320,16 @@ export class MeshEngine implements ConfigWatcher {
       endpoints.set(r.name, r);
     }
     this.dirtySince.delete(nodeId);
-    const types = [LISTENER_TYPE, CLUSTER_TYPE, ROUTE_TYPE, SECRET_TYPE] as const;
-    const input: SnapshotInput = { [ENDPOINT_TYPE]: endpoints.values() };
-    for (const t of types) input[t] = current.get(t)?.values() ?? [];
-    this.opts.cache.setSnapshot(nodeId, input, since === undefined ? {} : { since });
+    this.republish(nodeId, current, ENDPOINT_TYPE, endpoints, since);
     p.inputs = p.inputs.map((x) => pairs.get(x as UpstreamSnapshot) ?? x);
     this.patchedBuilds++;
+  }
+
+  /** Publishes a node's current resources with those of one type replaced. */
+  private republish(nodeId: string, current: NodeSnapshot, typeUrl: ResourceTypeUrl, byName: ReadonlyMap<string, Resource>, since: number | undefined): void {
+    const input: SnapshotInput = {};
+    for (const t of ADS_PUSH_ORDER) input[t] = t === typeUrl ? byName.values() : (current.get(t)?.values() ?? []);
+    this.opts.cache.setSnapshot(nodeId, input, since === undefined ? {} : { since });
   }
 
   /** Queues a rebuild; `since` is when the change that needs it was committed (absent for a first build). */
