@@ -14,7 +14,7 @@
  * A server holds one of these per connected proxy, so it keeps no logger,
  * date or formatted string of its own: they are made when read.
  */
-import { bump, type StreamTally } from './stream-tally.ts';
+import { tallyStream, type StreamTally } from './stream-tally.ts';
 import type { Logger } from 'pino';
 import type { ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
 import { TYPE_SHORT_NAMES, WILDCARD_TYPES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
@@ -26,7 +26,7 @@ import { flavourOf } from './node-flavour.ts';
 import { compactNode } from './compact-node.ts';
 import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
-import { dropHeld, holdResource, isKnown, newTypeState, sameSet, shareHeld, typeVersion, type TypeState } from './type-state.ts';
+import { dropHeld, holdResource, isKnown, newTypeState, sameSet, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 
 /** What one stream's proxy holds of one type, for CSDS. */
@@ -224,33 +224,11 @@ export class AdsStream {
 
   /** Adds this stream to a metrics tally, reading its state directly (no status objects: a scrape visits every stream). */
   tally(t: StreamTally): void {
-    if (this.nodeId === undefined) return;
-    bump(t.connected, `${this.flavour}/${this.mode}`);
-    for (const st of this.types.values()) {
-      const type = TYPE_SHORT_NAMES[st.typeUrl];
-      const nack = st.nack;
-      if (nack) bump(t.everNacked, type);
-      const nackIsLatest = nack !== undefined && (st.ackedVersion === undefined || nack.at >= st.ackedAt);
-      if (nackIsLatest) bump(t.nacked, type);
-      const latestNonce = nackIsLatest ? nack.nonce : st.ackedVersion !== undefined ? st.ackedNonce : undefined;
-      if (st.sentVersion !== undefined && st.lastNonce !== latestNonce) bump(t.unacked, type);
-    }
+    if (this.nodeId !== undefined) tallyStream(t, `${this.flavour}/${this.mode}`, this.types.values());
   }
 
   private typeStatus(st: TypeState): TypeStatus {
-    const iso = (ms: number): string => new Date(ms).toISOString();
-    const out: TypeStatus = {
-      typeUrl: st.typeUrl,
-      wildcard: st.wildcard,
-      subscribed: [...st.names].sort(),
-      resources: [...st.known.keys()].sort(),
-      staleRequests: st.staleRequests,
-    };
-    if (st.sentVersion !== undefined) out.lastSent = { version: st.sentVersion, nonce: this.nonceText(st.lastNonce), at: iso(st.sentAt) };
-    if (st.ackedVersion !== undefined) out.lastAcked = { version: st.ackedVersion, nonce: this.nonceText(st.ackedNonce), at: iso(st.ackedAt) };
-    const nack = st.nack;
-    if (nack) out.lastNack = { version: nack.version, nonce: this.nonceText(nack.nonce), at: iso(nack.at), message: nack.message, code: nack.code };
-    return out;
+    return typeStatusOf(st, (n) => this.nonceText(n));
   }
 
   private identify(node: Node__Output | undefined): boolean {

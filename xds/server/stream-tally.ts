@@ -5,7 +5,9 @@
  * state directly; `tallyOf` does the same from status objects (the shape
  * /v1/xds/proxies shows), so both agree by construction of the tests.
  */
+import { TYPE_SHORT_NAMES } from '../type-urls.ts';
 import type { ProxyStatus } from './proxy-status.ts';
+import type { TypeState } from './type-state.ts';
 
 /** What a scrape needs to know of the streams. */
 export interface StreamTally {
@@ -44,4 +46,18 @@ export function tallyOf(statuses: Iterable<ProxyStatus>): StreamTally {
     }
   }
   return t;
+}
+
+/** Adds one identified stream (`<flavour>/<mode>`) to a tally from its per-type state. */
+export function tallyStream(t: StreamTally, connectedAs: string, types: Iterable<TypeState>): void {
+  bump(t.connected, connectedAs);
+  for (const st of types) {
+    const type = TYPE_SHORT_NAMES[st.typeUrl];
+    const nack = st.nack;
+    if (nack) bump(t.everNacked, type);
+    const nackIsLatest = nack !== undefined && (st.ackedVersion === undefined || nack.at >= st.ackedAt);
+    if (nackIsLatest) bump(t.nacked, type);
+    const latestNonce = nackIsLatest ? nack.nonce : st.ackedVersion !== undefined ? st.ackedNonce : undefined;
+    if (st.sentVersion !== undefined && st.lastNonce !== latestNonce) bump(t.unacked, type);
+  }
 }

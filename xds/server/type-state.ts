@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { CancelWatch, Resource } from '../cache/index.ts';
 import type { ResourceTypeUrl } from '../type-urls.ts';
+import type { TypeStatus } from './proxy-status.ts';
 
 /** A NACK as the stream records it (times in ms). */
 export interface NackState {
@@ -191,4 +192,21 @@ export function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean
   if (a.size !== b.size) return false;
   for (const x of a) if (!b.has(x)) return false;
   return true;
+}
+
+/** A type's state as status and CSDS show it (times as ISO text, nonces as on the wire). */
+export function typeStatusOf(st: TypeState, nonceText: (n: number) => string): TypeStatus {
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const out: TypeStatus = {
+    typeUrl: st.typeUrl,
+    wildcard: st.wildcard,
+    subscribed: [...st.names].sort(),
+    resources: [...st.known.keys()].sort(),
+    staleRequests: st.staleRequests,
+  };
+  if (st.sentVersion !== undefined) out.lastSent = { version: st.sentVersion, nonce: nonceText(st.lastNonce), at: iso(st.sentAt) };
+  if (st.ackedVersion !== undefined) out.lastAcked = { version: st.ackedVersion, nonce: nonceText(st.ackedNonce), at: iso(st.ackedAt) };
+  const nack = st.nack;
+  if (nack) out.lastNack = { version: nack.version, nonce: nonceText(nack.nonce), at: iso(nack.at), message: nack.message, code: nack.code };
+  return out;
 }
