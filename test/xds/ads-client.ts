@@ -4,7 +4,8 @@
  * responses to await in order.
  */
 import * as grpc from '@grpc/grpc-js';
-import { adsServiceDefinition, messageType, messageNameOf } from '../../xds/index.ts';
+import { adsServiceDefinition, csdsServiceDefinition, messageType, messageNameOf } from '../../xds/index.ts';
+import type { ClientStatusResponse } from '../../xds/generated/envoy/service/status/v3/ClientStatusResponse.ts';
 import type { DiscoveryResponse__Output } from '../../xds/generated/envoy/service/discovery/v3/DiscoveryResponse.ts';
 import type { DeltaDiscoveryResponse__Output } from '../../xds/generated/envoy/service/discovery/v3/DeltaDiscoveryResponse.ts';
 import type { DiscoveryRequest } from '../../xds/generated/envoy/service/discovery/v3/DiscoveryRequest.ts';
@@ -129,5 +130,25 @@ export class AdsTestClient {
   close(): void {
     for (const s of this.streams) s.close();
     this.client.close();
+  }
+}
+
+const CsdsClient = grpc.makeGenericClientConstructor(csdsServiceDefinition, 'ClientStatusDiscoveryService');
+
+/** A CSDS client over a real gRPC connection, made on first use. */
+export class CsdsTestClient {
+  private client: grpc.Client | undefined;
+  constructor(private readonly address: string) {}
+
+  /** One FetchClientStatus call. */
+  fetch(request: Record<string, unknown>): Promise<ClientStatusResponse> {
+    const client = (this.client ??= new CsdsClient(this.address, grpc.credentials.createInsecure()));
+    const method = (client as unknown as Record<string, (req: unknown, cb: (err: Error | null, res?: ClientStatusResponse) => void) => void>)['FetchClientStatus']!;
+    return new Promise((resolve, reject) => method.call(client, request, (err, res) => (err || !res ? reject(err) : resolve(res))));
+  }
+
+  close(): void {
+    this.client?.close();
+    this.client = undefined;
   }
 }

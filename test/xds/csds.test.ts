@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import * as grpc from '@grpc/grpc-js';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, csdsServiceDefinition } from '../../xds/index.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE } from '../../xds/index.ts';
 import type { ClientStatusResponse } from '../../xds/generated/envoy/service/status/v3/ClientStatusResponse.ts';
-import { decodeAny, makeNode } from './ads-client.ts';
+import { CsdsTestClient, decodeAny, makeNode } from './ads-client.ts';
 import { meshSnapshot, startXds, type XdsHarness } from './harness.ts';
 
-const CsdsClient = grpc.makeGenericClientConstructor(csdsServiceDefinition, 'ClientStatusDiscoveryService');
-
 let h: XdsHarness;
-let csds: grpc.Client | undefined;
+let csds: CsdsTestClient | undefined;
 beforeEach(async () => {
   h = await startXds();
 });
@@ -18,9 +15,8 @@ afterEach(async () => {
 });
 
 function fetchStatus(request: Record<string, unknown>): Promise<ClientStatusResponse> {
-  csds ??= new CsdsClient(h.address, grpc.credentials.createInsecure());
-  const method = (csds as unknown as Record<string, (req: unknown, cb: (err: Error | null, res?: ClientStatusResponse) => void) => void>)['FetchClientStatus']!;
-  return new Promise((resolve, reject) => method.call(csds, request, (err, res) => (err || !res ? reject(err) : resolve(res))));
+  csds ??= new CsdsTestClient(h.address);
+  return csds.fetch(request);
 }
 
 it('reports what each proxy holds, ACKed, NACKed or missing', async () => {

@@ -4,17 +4,15 @@
  * holds must then copy it first, never touch the cache or another stream.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as grpc from '@grpc/grpc-js';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, SnapshotCache, csdsServiceDefinition, type WatchRequest, type WatchResponse } from '../../xds/index.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, SnapshotCache, type WatchRequest, type WatchResponse } from '../../xds/index.ts';
 import type { ClientStatusResponse } from '../../xds/generated/envoy/service/status/v3/ClientStatusResponse.ts';
 import { compactNode } from '../../xds/server/compact-node.ts';
 import type { DeltaDiscoveryRequest } from '../../xds/generated/envoy/service/discovery/v3/DeltaDiscoveryRequest.ts';
 import type { Node__Output } from '../../xds/generated/envoy/config/core/v3/Node.ts';
-import { makeNode, type AdsTestStream, type DeltaResponse } from './ads-client.ts';
+import { CsdsTestClient, makeNode, type AdsTestStream, type DeltaResponse } from './ads-client.ts';
 import { makeEndpoints } from './fixtures.ts';
 import { meshSnapshot, startXds, type XdsHarness } from './harness.ts';
 
-const CsdsClient = grpc.makeGenericClientConstructor(csdsServiceDefinition, 'ClientStatusDiscoveryService');
 type Delta = AdsTestStream<DeltaDiscoveryRequest, DeltaResponse>;
 const names = (r: DeltaResponse): string[] => (r.resources ?? []).map((x) => x.name ?? '').sort();
 const ack = (s: Delta, r: DeltaResponse): void => s.send({ type_url: r.type_url, response_nonce: r.nonce });
@@ -98,7 +96,7 @@ describe('what a stream holds, shared with the cache', () => {
 
 describe('declared versions and CSDS', () => {
   let h: XdsHarness;
-  let csds: grpc.Client | undefined;
+  let csds: CsdsTestClient | undefined;
   beforeEach(async () => {
     h = await startXds();
   });
@@ -109,9 +107,8 @@ describe('declared versions and CSDS', () => {
   });
 
   function fetchStatus(request: Record<string, unknown>): Promise<ClientStatusResponse> {
-    csds ??= new CsdsClient(h.address, grpc.credentials.createInsecure());
-    const method = (csds as unknown as Record<string, (req: unknown, cb: (err: Error | null, res?: ClientStatusResponse) => void) => void>)['FetchClientStatus']!;
-    return new Promise((resolve, reject) => method.call(csds, request, (err, res) => (err || !res ? reject(err) : resolve(res))));
+    csds ??= new CsdsTestClient(h.address);
+    return csds.fetch(request);
   }
 
   /** Waits until the server has seen the first connection go, so CSDS shows the second alone. */
