@@ -14,10 +14,11 @@
  * A server holds one of these per connected proxy, so it keeps no logger,
  * date or formatted string of its own: they are made when read.
  */
+import { applyDeltaSubscription, applySotwSubscription } from './subscriptions.ts';
 import { tallyStream, type StreamTally } from './stream-tally.ts';
 import type { Logger } from 'pino';
 import type { ConfigWatcher, Resource, WatchRequest, WatchResponse } from '../cache/index.ts';
-import { TYPE_SHORT_NAMES, WILDCARD_TYPES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
+import { TYPE_SHORT_NAMES, isResourceTypeUrl, type ResourceTypeUrl } from '../type-urls.ts';
 import type { Node__Output } from '../generated/envoy/config/core/v3/Node.ts';
 import type { Status__Output } from '../generated/google/rpc/Status.ts';
 import type { DeltaDiscoveryRequest__Output, DiscoveryRequest__Output, OutgoingDeltaDiscoveryResponse, OutgoingDiscoveryResponse } from './service-definitions.ts';
@@ -26,7 +27,7 @@ import { flavourOf } from './node-flavour.ts';
 import { compactNode } from './compact-node.ts';
 import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
-import { dropHeld, holdResource, isKnown, newTypeState, sameSet, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
+import { dropHeld, holdResource, isKnown, newTypeState, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 
 /** What one stream's proxy holds of one type, for CSDS. */
@@ -97,16 +98,8 @@ export class AdsStream {
     const first = !st;
     st ??= this.newState(typeUrl);
     if (nonce !== '') this.recordReply(st, req.error_detail);
-    const requested = req.resource_names ?? [];
-    let wildcard = false;
-    if (WILDCARD_TYPES.has(typeUrl)) {
-      wildcard = requested.includes('*') || (requested.length === 0 && (first || st.wildcard));
-    }
-    const names = new Set(requested.filter((n) => n !== '*'));
-    if (!first && wildcard === st.wildcard && sameSet(names, st.names)) return;
-    st.wildcard = wildcard;
-    st.names = names;
-    if (!wildcard) this.forgetUnsubscribed(st);
+    if (!applySotwSubscription(st, req.resource_names ?? [], first)) return;
+    if (!st.wildcard) this.forgetUnsubscribed(st);
     this.rewatch(st);
   }
 
@@ -125,32 +118,7 @@ export class AdsStream {
       if (nonce === this.nonceText(st.lastNonce)) this.recordReply(st, req.error_detail);
       else st.staleRequests++;
     }
-    const subscribe = req.resource_names_subscribe ?? [];
-    const unsubscribe = req.resource_names_unsubscribe ?? [];
-    let changed = first;
-    if (first) {
-      const declared = Object.entries(req.initial_resource_versions ?? {});
-      if (declared.length > 0) st.declared = new Map(declared);
-      if (WILDCARD_TYPES.has(typeUrl) && subscribe.length === 0) st.wildcard = true;
-    }
-    for (const name of subscribe) {
-      if (name === '*') {
-        if (WILDCARD_TYPES.has(typeUrl) && !st.wildcard) (st.wildcard = true), (changed = true);
-        continue;
-      }
-      // Subscribing again to a name asks for it again.
-      if (!first) dropHeld(st, name);
-      st.names.add(name);
-      changed = true;
-    }
-    for (const name of unsubscribe) {
-      if (name === '*') {
-        if (st.wildcard) (st.wildcard = false), (changed = true);
-      } else if (st.names.delete(name)) {
-        changed = true;
-      }
-    }
-    if (!changed) return;
+    if (!applyDeltaSubscription(st, req, first)) return;
     if (!st.wildcard) this.forgetUnsubscribed(st);
     // Declared versions are checked against the cache at once, even when none
     // differs (nothing is then sent): those that are current become shared
