@@ -61,7 +61,8 @@ process.on('message', (m: ChildRequest) => {
         cache: server.xdsCache.stats(),
         memory: process.memoryUsage(),
         cpu: process.cpuUsage(),
-        streams: server.xds.proxies().length,
+        // A tally, not proxies(): building every stream's status costs the server ~0.3 ms per stream, counted in its CPU.
+        streams: [...server.xds.streamTally().connected.values()].reduce((a, b) => a + b, 0),
       });
       return;
     case 'gc':
