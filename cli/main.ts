@@ -84,7 +84,7 @@ export function buildProgram(): Command {
     .option('--tls-key-file <file>', 'PEM private key of --tls-cert-file')
     .option('--tls-ca-file <file>', 'PEM CA roots clients trust and client certificates are checked against (default: the built-in CA roots)')
     .option('--tls-verify-incoming', 'require client certificates signed by the CA on the HTTPS and xDS ports', false)
-    .option('--coalesce-ms <ms>', 'how long the mesh engine gathers changes before rebuilding the proxies they concern (default 50)', milliseconds('--coalesce-ms'))
+    .option('--coalesce-ms <ms>', 'the mesh engine\'s coalescing window: rebuild rounds start at most this often; a change after a quiet spell goes at once (default 50)', milliseconds('--coalesce-ms'))
     .option('--max-body-bytes <n>', 'largest HTTP request body (413 beyond)', positiveInt('--max-body-bytes'))
     .option('--max-json-depth <n>', 'deepest JSON nesting in a request body (400 beyond)', positiveInt('--max-json-depth'))
     .option('--max-header-bytes <n>', 'largest HTTP request head (431 beyond)', positiveInt('--max-header-bytes'))

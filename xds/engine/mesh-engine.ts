@@ -4,8 +4,9 @@
  * so it learns which proxies are connected (and, for proxyless gRPC, which
  * listeners they ask for). For each one it gathers a ProxySnapshot, builds
  * and validates the resources, and publishes them. A store change rebuilds
- * only the proxies whose snapshot read something the change touched; changes
- * arriving close together are coalesced into one rebuild.
+ * only the proxies whose snapshot read something the change touched. A change
+ * after a quiet spell is built at once; changes arriving within the coalescing
+ * window after a round are gathered into the next one (FlushThrottle).
  */
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
@@ -16,13 +17,14 @@ import type { InboundAuthorization, Protocol, ProxySnapshot, UpstreamSnapshot } 
 import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from '../type-urls.ts';
 import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
+import { FlushThrottle } from './flush-throttle.ts';
 import { AUTHORIZATION_INPUT, inputsOf, sameInputs, TRUST_DOMAIN_INPUT } from './build-inputs.ts';
 
 /** Everything the engine needs. */
 export interface MeshEngineOptions extends GatherContext {
   cache: SnapshotCache;
   logger: Logger;
-  /** How long to gather changes before rebuilding (ms). Default 50. */
+  /** The coalescing window (ms): rebuild rounds start at most this often. Default 50. */
   coalesceMs?: number;
   /** How long a proxy with no open watch is kept before it is forgotten (ms). Default 60 s. */
   idleForgetMs?: number;
@@ -75,10 +77,13 @@ export class MeshEngine implements ConfigWatcher {
   private authPatches = new Set<string>();
   /** When the earliest change a pending rebuild carries was committed (ms), for the convergence histogram. */
   private readonly dirtySince = new Map<string, number>();
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Starts rebuild rounds: at once after a quiet spell, else at most one per coalescing window. */
+  private readonly rounds: FlushThrottle;
   private readonly unsubscribe: () => void;
   private readonly log: Logger;
   private closed = false;
+  /** Rounds running (between its slices, a round's proxies are neither dirty nor building). */
+  private flushing = 0;
   private builds = 0;
   private rejectedBuilds = 0;
   private unchangedBuilds = 0;
@@ -86,6 +91,7 @@ export class MeshEngine implements ConfigWatcher {
 
   constructor(private readonly opts: MeshEngineOptions) {
     this.log = opts.logger.child({ component: 'mesh' });
+    this.rounds = new FlushThrottle(opts.coalesceMs ?? 50, () => void this.flush());
     this.unsubscribe = opts.store.subscribe((ev) => this.onStoreChange(ev));
   }
 
@@ -154,7 +160,7 @@ export class MeshEngine implements ConfigWatcher {
 
   /** Resolves once no rebuild is pending or running (tests). */
   async settled(): Promise<void> {
-    while (this.dirty.size > 0 || this.building.size > 0 || this.flushTimer) {
+    while (this.dirty.size > 0 || this.building.size > 0 || this.rounds.pending || this.flushing > 0) {
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -163,7 +169,7 @@ export class MeshEngine implements ConfigWatcher {
   close(): void {
     this.closed = true;
     this.unsubscribe();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.rounds.cancel();
     for (const p of this.proxies.values()) if (p.idleTimer) clearTimeout(p.idleTimer);
   }
 
@@ -343,14 +349,22 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   private scheduleFlush(): void {
-    if (this.closed || this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      void this.flush();
-    }, this.opts.coalesceMs ?? 50);
+    if (!this.closed) this.rounds.request();
   }
 
   private async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      await this.round();
+    } finally {
+      this.flushing--;
+    }
+    if (this.dirty.size === 0 && this.building.size === 0) this.shared.dropRows();
+    // Proxies marked again while they were building go in the next round.
+    if (this.dirty.size > 0 && !this.rounds.pending && !this.closed) this.markDirty([...this.dirty][0] as string);
+  }
+
+  private async round(): Promise<void> {
     const patches = this.patches;
     this.patches = new Map();
     for (const [id, pairs] of patches) if (!this.dirty.has(id)) this.applyPatch(id, pairs);
@@ -365,9 +379,6 @@ export class MeshEngine implements ConfigWatcher {
       await Promise.all(ids.slice(i, i + FLUSH_SLICE).map((id) => this.rebuild(id)));
       if (i + FLUSH_SLICE < ids.length) await new Promise((r) => setImmediate(r));
     }
-    if (this.dirty.size === 0 && this.building.size === 0) this.shared.dropRows();
-    // Proxies marked again while they were building go in the next round.
-    if (this.dirty.size > 0 && !this.flushTimer && !this.closed) this.markDirty([...this.dirty][0] as string);
   }
 
   private async rebuild(nodeId: string): Promise<void> {
