@@ -10,14 +10,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryCAStateStore, LeafManager, openCertificateAuthority, type CertificateAuthority } from '../../ca/index.ts';
 import { openSqliteStore, planServiceRegistration, registerAgentNode, type CatalogStore } from '../../catalog/index.ts';
 import { validateConfigEntry, validateServiceIntentions, ConfigEntrySet, type ConfigEntry } from '../../policy/index.ts';
+import { encodeResource } from '../../xds/cache/index.ts';
 import { caIdentitySource } from '../../xds/engine/index.ts';
 import { buildProxyResources, resourceSetOf, SharedBuilds } from '../../xds/resources/index.ts';
 import { gatherProxySnapshot, SharedReads, type GatherContext } from '../../xds/snapshot/gather.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/type-urls.ts';
 import { formatViolation, validateResourceSet } from '../../xds/validate/index.ts';
 import { Dice, randomMesh, seededRandom, type RandomMesh } from './random-mesh.ts';
 
 const FIRST_SEED = Number(process.env['PROPERTY_SEED'] ?? 20261125);
 const RUNS = Number(process.env['PROPERTY_RUNS'] ?? 250);
+const SET_TYPES = [
+  ['listeners', LISTENER_TYPE],
+  ['clusters', CLUSTER_TYPE],
+  ['routes', ROUTE_TYPE],
+  ['endpoints', ENDPOINT_TYPE],
+  ['secrets', SECRET_TYPE],
+] as const;
 const SERVER_LISTENER_PREFIX = 'grpc/server?xds.resource.listening_address=';
 
 let ca: CertificateAuthority;
@@ -137,8 +146,17 @@ describe('random meshes', () => {
           // Sharing changes nothing: the shared gather and the memoized build give the same resources.
           const viaShared = await gatherProxySnapshot(sharedCtx, p.id, { listeners: p.listeners });
           if (!viaShared.ok) throw new Error(`${where}: shared gather failed ${replay}`);
-          if (JSON.stringify(buildProxyResources(viaShared.snapshot, memo)) !== first) {
+          const memoized = buildProxyResources(viaShared.snapshot, memo);
+          if (JSON.stringify(memoized) !== first) {
             expect.fail(`${where}: the memoized build differs from the plain one ${replay}`);
+          }
+          // Its shared (frozen) parts are encoded once and framed in: the bytes are those of the plain build.
+          const plainSet = resourceSetOf(built);
+          const memoSet = resourceSetOf(memoized);
+          for (const [key, typeUrl] of SET_TYPES) {
+            const plainBytes = plainSet[key].map((r) => encodeResource(typeUrl, r).any.value.toString('base64'));
+            const memoBytes = memoSet[key].map((r) => encodeResource(typeUrl, r).any.value.toString('base64'));
+            if (JSON.stringify(memoBytes) !== JSON.stringify(plainBytes)) expect.fail(`${where}: the memoized ${key} encode differently ${replay}`);
           }
           proxies++;
           resources += built.listeners.length + built.clusters.length + built.routes.length + built.endpoints.length + built.secrets.length;

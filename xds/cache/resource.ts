@@ -16,7 +16,7 @@ import {
   messageNameOf,
   type ResourceTypeUrl,
 } from '../type-urls.ts';
-import { findFieldError } from './check-fields.ts';
+import { encodeMessage } from './encode-message.ts';
 
 /** A google.protobuf.Any whose value is already encoded. */
 export interface EncodedAny {
@@ -83,17 +83,12 @@ export function encodeResource(typeUrl: ResourceTypeUrl, obj: ResourceObject): R
   const name = resourceNameOf(typeUrl, obj);
   if (!name) throw new InvalidResourceError(typeUrl, '', `missing ${NAME_FIELD[typeUrl]}`);
   const type: protobuf.Type = messageType(messageNameOf(typeUrl));
-  const fieldError = findFieldError(type, obj);
-  if (fieldError) throw new InvalidResourceError(typeUrl, name, fieldError);
   let value: Buffer;
   try {
-    const message = type.fromObject(obj);
-    const verifyError = type.verify(message);
-    if (verifyError) throw new Error(verifyError);
     // A Buffer of its own, not a slice of Node's shared 8 KB pool: a resource
     // lives as long as some proxy holds it, and a pooled slice would keep the
     // whole slab (and the other slices' dead bytes) alive with it.
-    const bytes = type.encode(message).finish();
+    const bytes = encodeMessage(type, obj);
     value = Buffer.allocUnsafeSlow(bytes.length);
     value.set(bytes);
   } catch (err) {

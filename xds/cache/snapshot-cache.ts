@@ -5,7 +5,9 @@
  * replaced by the Resource already held, so every stream sends one Buffer.
  */
 import { createHash } from 'node:crypto';
-import { ADS_PUSH_ORDER, type ResourceTypeUrl } from '../type-urls.ts';
+import { messageType } from '../protos.ts';
+import { ADS_PUSH_ORDER, messageNameOf, type ResourceTypeUrl } from '../type-urls.ts';
+import { contentTextOf } from './encode-message.ts';
 import { encodeResource, InvalidResourceError, type Resource, type ResourceObject } from './resource.ts';
 import type { CancelWatch, ConfigWatcher, WatchRequest, WatchResponse } from './watch.ts';
 
@@ -301,12 +303,9 @@ export class SnapshotCache implements ConfigWatcher {
  * the keys of many distinct resources stay small); undefined when the object
  * has no JSON form (a bigint, say).
  */
-function contentKeyOf(typeUrl: string, obj: ResourceObject): string | undefined {
-  try {
-    return createHash('sha256').update(typeUrl).update('\0').update(JSON.stringify(obj)).digest('base64url');
-  } catch {
-    return undefined;
-  }
+function contentKeyOf(typeUrl: ResourceTypeUrl, obj: ResourceObject): string | undefined {
+  const text = contentTextOf(messageType(messageNameOf(typeUrl)), obj);
+  return text === undefined ? undefined : createHash('sha256').update(typeUrl).update('\0').update(text).digest('base64url');
 }
 
 /**

@@ -24,7 +24,11 @@ export interface BuildMemo {
   byKey(key: string, build: () => BuiltResource): BuiltResource;
   /** The resource for inputs `inputs` (by identity) and `key` (the other inputs), built on first use. */
   byIdentity(inputs: object, key: string, build: () => BuiltResource): BuiltResource;
-  /** A part of a resource (a message shared by several resources), like byIdentity. */
+  /**
+   * A part of a resource (a message shared by several resources), like
+   * byIdentity. The part is frozen: the validator and the cache take a frozen
+   * message object as shared and immutable, and check and encode it once.
+   */
   part<T extends object>(inputs: object, key: string, build: () => T): T;
   /**
    * The resource for `slot` while `values` (compared with ===, so long strings
@@ -86,7 +90,8 @@ export class SharedBuilds implements BuildMemo {
     let byKey = this.parts.get(inputs);
     if (!byKey) this.parts.set(inputs, (byKey = new Map()));
     let built = byKey.get(key) as T | undefined;
-    if (!built) byKey.set(key, (built = build()));
+    // Frozen: the mark of a shared part, which the validator and the cache check and encode once (xds/cache/encode-message.ts).
+    if (!built) byKey.set(key, (built = Object.freeze(build())));
     return built;
   }
 

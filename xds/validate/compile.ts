@@ -83,6 +83,18 @@ export function checkMessage(plan: MessagePlan, obj: unknown, w: Walk, rulesOn: 
     return;
   }
   const on = rulesOn && !plan.rulesDisabled;
+  // A frozen object is a part shared by many resources (xds/resources/memo.ts): checked once per message type.
+  const shared = on && skipKey === undefined && w.remembers && Object.isFrozen(obj);
+  if (shared && cleanParts.get(obj) === plan) return;
+  const issuesBefore = w.issues.length;
+  checkFields(plan, obj, w, on, skipKey);
+  if (shared && w.issues.length === issuesBefore) cleanParts.set(obj, plan);
+}
+
+/** Frozen message objects that passed, with the plan they passed (default options only). */
+const cleanParts = new WeakMap<object, MessagePlan>();
+
+function checkFields(plan: MessagePlan, obj: Record<string, unknown>, w: Walk, on: boolean, skipKey: string | undefined): void {
   for (const key of Object.keys(obj)) {
     const f = plan.fields.get(key);
     if (!f) {

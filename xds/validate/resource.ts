@@ -48,7 +48,7 @@ export function resourceViolations(typeUrlOrName: string, resource: ResourceObje
   if (!type) {
     return [{ resource: label, path: '', rule: 'schema.unknown_type', message: `no message type "${typeName}" is loaded` }];
   }
-  const walk = new Walk(root, options?.now ?? (() => new Date()));
+  const walk = new Walk(root, options?.now ?? (() => new Date()), options?.root === undefined && options?.now === undefined);
   checkMessage(planFor(type), resource, walk, true);
   return walk.issues.map((i) => ({ resource: label, path: i.path, rule: i.rule, message: i.message }));
 }

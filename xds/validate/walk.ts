@@ -15,7 +15,11 @@ export class Walk implements Sink {
   readonly issues: Issue[] = [];
   private readonly segments: string[] = [];
 
-  constructor(readonly root: protobuf.Root, private readonly clock: () => Date) {}
+  /**
+   * `remembers`: the pass uses Envoy's protos and the real clock, so a shared
+   * (frozen) part found clean may be taken as clean when met again.
+   */
+  constructor(readonly root: protobuf.Root, private readonly clock: () => Date, readonly remembers = false) {}
 
   now(): Date {
     return this.clock();
