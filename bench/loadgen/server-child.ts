@@ -13,7 +13,7 @@ export interface ServerChild {
   /** Applies each batch as one store transaction, in order; resolves once all are durable (the write's acknowledgement). */
   apply(batches: CatalogOp[][]): Promise<number>;
   stats(): Promise<ChildStats>;
-  /** Runs a full GC in the child (it starts with --expose-gc) so heap figures are live data. */
+  /** Runs a full GC in the child (it starts with --expose-gc) so heap figures are live data; then a heap snapshot, when asked for. */
   gc(): Promise<void>;
   proc(): ProcSample;
   /** Prometheus text from the server's own `/metrics`. */
@@ -27,6 +27,9 @@ export interface ServerChildOptions extends ServerProcessOptions {
   cpuProfileDir?: string;
 }
 
+/** `SWITCHBOARD_BENCH_HEAP_SNAPSHOTS=DIR`: every bench run writes a heap snapshot of its server after each GC it asks for. */
+const HEAP_SNAPSHOT_ENV = 'SWITCHBOARD_BENCH_HEAP_SNAPSHOTS';
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 type Pending = { resolve: (r: ChildReply) => void; reject: (e: Error) => void };
@@ -36,6 +39,8 @@ export async function startServerChild(opts: ServerChildOptions = {}): Promise<S
   const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
   const execArgv = ['--import', 'tsx', '--expose-gc', ...(opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [])];
   const { cpuProfileDir: _, ...processOpts } = opts;
+  const heapSnapshotDir = processOpts.heapSnapshotDir ?? process.env[HEAP_SNAPSHOT_ENV];
+  if (heapSnapshotDir) processOpts.heapSnapshotDir = heapSnapshotDir;
   const child: ChildProcess = fork(entry, [JSON.stringify(processOpts)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pending = new Map<number, Pending>();
   let nextId = 1;

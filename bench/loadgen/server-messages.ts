@@ -7,6 +7,8 @@ export interface ServerProcessOptions {
   defaultIntentionPolicy?: 'allow' | 'deny';
   inMemory?: boolean;
   logLevel?: string;
+  /** After each requested GC, write a V8 heap snapshot into this folder (`heap-<n>.heapsnapshot`). */
+  heapSnapshotDir?: string;
 }
 
 /** Parent → child. */
@@ -31,4 +33,4 @@ export type ChildReply =
   | { kind: 'applied'; id: number; index: number }
   | { kind: 'failed'; id: number; message: string }
   | ({ kind: 'stats'; id: number } & ChildStats)
-  | { kind: 'done'; id: number };
+  | { kind: 'done'; id: number; heapSnapshot?: string };

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import type { CatalogOp } from '../../catalog/index.ts';
 import { createLogger } from '../../cli/logger.ts';
 import { defaultServerOptions, startServer } from '../../cli/server.ts';
@@ -27,6 +28,8 @@ const server = await startServer({
   // Every simulated proxy connects from 127.0.0.1: the per-address stream cap would stop the fleet at 1,000.
   limits: { maxStreamsPerClient: 1_000_000 },
 });
+
+let snapshots = 0;
 
 function reply(r: ChildReply): void {
   process.send?.(r);
@@ -65,10 +68,14 @@ process.on('message', (m: ChildRequest) => {
         streams: [...server.xds.streamTally().connected.values()].reduce((a, b) => a + b, 0),
       });
       return;
-    case 'gc':
+    case 'gc': {
       (globalThis as { gc?: () => void }).gc?.();
-      reply({ kind: 'done', id: m.id });
+      // Right after a full GC the snapshot holds live data only; two of them (before and after connect) give the per-proxy cost by object.
+      const heapSnapshot = opts.heapSnapshotDir ? writeHeapSnapshot(join(opts.heapSnapshotDir, `heap-${snapshots++}.heapsnapshot`)) : undefined;
+      if (heapSnapshot) process.stderr.write(`server heap snapshot: ${heapSnapshot}\n`);
+      reply({ kind: 'done', id: m.id, ...(heapSnapshot ? { heapSnapshot } : {}) });
       return;
+    }
     case 'stop':
       void server.close().finally(() => {
         rmSync(dataDir, { recursive: true, force: true });

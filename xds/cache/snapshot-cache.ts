@@ -99,14 +99,53 @@ class ResourceList implements ReadonlyMap<string, Resource> {
 
 const NO_RESOURCES: ReadonlyMap<string, Resource> = new ResourceList([]);
 
+/** A node's lists by type, in ADS_PUSH_ORDER slots: one per node, so a small array rather than a Map. */
+class TypeLists implements NodeSnapshot {
+  constructor(private readonly lists: readonly ReadonlyMap<string, Resource>[]) {}
+
+  get size(): number {
+    return this.lists.length;
+  }
+
+  get(typeUrl: ResourceTypeUrl): ReadonlyMap<string, Resource> | undefined {
+    const at = ADS_PUSH_ORDER.indexOf(typeUrl);
+    return at < 0 ? undefined : this.lists[at];
+  }
+
+  has(typeUrl: ResourceTypeUrl): boolean {
+    return this.get(typeUrl) !== undefined;
+  }
+
+  *entries(): MapIterator<[ResourceTypeUrl, ReadonlyMap<string, Resource>]> {
+    for (let i = 0; i < this.lists.length; i++) yield [ADS_PUSH_ORDER[i]!, this.lists[i]!];
+  }
+
+  *keys(): MapIterator<ResourceTypeUrl> {
+    for (const [t] of this.entries()) yield t;
+  }
+
+  values(): MapIterator<ReadonlyMap<string, Resource>> {
+    return this.lists.values();
+  }
+
+  forEach(fn: (value: ReadonlyMap<string, Resource>, key: ResourceTypeUrl, map: NodeSnapshot) => void): void {
+    for (const [t, list] of this.entries()) fn(list, t, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[ResourceTypeUrl, ReadonlyMap<string, Resource>]> {
+    return this.entries();
+  }
+}
+
 function isResource(v: Resource | ResourceObject): v is Resource {
   return typeof (v as Resource).version === 'string' && typeof (v as Resource).any === 'object' && (v as Resource).delta !== undefined;
 }
 
 /** A watchable cache of per-node snapshots. */
 export class SnapshotCache implements ConfigWatcher {
-  private readonly snapshots = new Map<string, Map<ResourceTypeUrl, ReadonlyMap<string, Resource>>>();
-  private readonly watches = new Map<string, Set<Watch>>();
+  private readonly snapshots = new Map<string, NodeSnapshot>();
+  // A node's open watches: an array, as it holds a handful (one per type per stream), where a Set's hash table would cost more.
+  private readonly watches = new Map<string, Watch[]>();
   private readonly byObject = new WeakMap<object, Map<ResourceTypeUrl, Resource>>();
   // Content-addressed: (type, name, version) → the one Resource with those bytes.
   /** Resources that are the interned copy of their (type, name, version). */
@@ -149,7 +188,7 @@ export class SnapshotCache implements ConfigWatcher {
    * `opts.since` goes with the answers of the types that changed.
    */
   setSnapshot(nodeId: string, input: SnapshotInput, opts: SetSnapshotOptions = {}): SnapshotChange {
-    const next = new Map<ResourceTypeUrl, ReadonlyMap<string, Resource>>();
+    const next: ReadonlyMap<string, Resource>[] = [];
     for (const typeUrl of ADS_PUSH_ORDER) {
       const byName = new Map<string, Resource>();
       for (const item of input[typeUrl] ?? []) {
@@ -158,21 +197,21 @@ export class SnapshotCache implements ConfigWatcher {
         if (byName.has(resource.name)) throw new InvalidResourceError(typeUrl, resource.name, 'appears twice in the snapshot');
         byName.set(resource.name, resource);
       }
-      next.set(typeUrl, byName.size > 0 ? new ResourceList([...byName.values()]) : NO_RESOURCES);
+      next.push(byName.size > 0 ? new ResourceList([...byName.values()]) : NO_RESOURCES);
     }
     const previous = this.snapshots.get(nodeId);
     const change: SnapshotChange = {};
-    for (const typeUrl of ADS_PUSH_ORDER) {
+    for (const [at, typeUrl] of ADS_PUSH_ORDER.entries()) {
       const before = previous?.get(typeUrl) ?? NO_RESOURCES;
-      const after = next.get(typeUrl) ?? NO_RESOURCES;
+      const after = next[at] ?? NO_RESOURCES;
       const updated = [...after.values()].filter((r) => before.get(r.name)?.version !== r.version).map((r) => r.name);
       const removed = [...before.keys()].filter((n) => !after.has(n));
       if (updated.length > 0 || removed.length > 0) change[typeUrl] = { updated, removed };
       // An unchanged type keeps its map (the same Resources, interned): the
       // streams that share it as what their proxy holds keep sharing it.
-      else next.set(typeUrl, before);
+      else next[at] = before;
     }
-    this.snapshots.set(nodeId, next);
+    this.snapshots.set(nodeId, new TypeLists(next));
     if (opts.since !== undefined) this.noteSince(nodeId, change, opts.since);
     this.wake(nodeId, previous === undefined ? undefined : change);
     return change;
@@ -192,7 +231,7 @@ export class SnapshotCache implements ConfigWatcher {
   /** Counters (encodings done, nodes, open watches). */
   stats(): CacheStats {
     let watches = 0;
-    for (const set of this.watches.values()) watches += set.size;
+    for (const list of this.watches.values()) watches += list.length;
     return { encodings: this.encodings, nodes: this.snapshots.size, watches };
   }
 
@@ -203,14 +242,19 @@ export class SnapshotCache implements ConfigWatcher {
       return () => {};
     }
     const watch: Watch = { request, respond };
-    let set = this.watches.get(request.nodeId);
-    if (!set) this.watches.set(request.nodeId, (set = new Set()));
-    set.add(watch);
-    return () => {
-      const current = this.watches.get(request.nodeId);
-      current?.delete(watch);
-      if (current && current.size === 0) this.watches.delete(request.nodeId);
-    };
+    const list = this.watches.get(request.nodeId);
+    if (list) list.push(watch);
+    else this.watches.set(request.nodeId, [watch]);
+    return () => this.dropWatch(watch);
+  }
+
+  private dropWatch(watch: Watch): void {
+    const nodeId = watch.request.nodeId;
+    const list = this.watches.get(nodeId);
+    const at = list ? list.indexOf(watch) : -1;
+    if (at < 0) return;
+    list!.splice(at, 1);
+    if (list!.length === 0) this.watches.delete(nodeId);
   }
 
   fetch(request: WatchRequest): WatchResponse | undefined {
@@ -221,24 +265,27 @@ export class SnapshotCache implements ConfigWatcher {
 
   /** Answers the node's watches touched by a change (all of them for a first snapshot), in push order. */
   private wake(nodeId: string, change: SnapshotChange | undefined): void {
-    const set = this.watches.get(nodeId);
-    if (!set) return;
+    const list = this.watches.get(nodeId);
+    if (!list) return;
     for (const typeUrl of ADS_PUSH_ORDER) {
       if (change && !change[typeUrl]) continue;
       let watched = false;
-      for (const watch of [...set]) {
+      for (const watch of [...list]) {
         if (watch.request.typeUrl !== typeUrl) continue;
         watched = true;
         const answer = this.answer(watch.request);
         if (!answer) continue;
-        set.delete(watch);
+        const at = list.indexOf(watch);
+        // Gone already: a response given before this one cancelled it.
+        if (at < 0) continue;
+        list.splice(at, 1);
         watch.respond(this.withSince(watch.request, answer));
       }
       // A change no open watch was waiting for is delivered by nothing later:
       // keeping its time would stretch the next change's measure.
       if (watched) this.undelivered.get(nodeId)?.delete(typeUrl);
     }
-    if (set.size === 0) this.watches.delete(nodeId);
+    if (list.length === 0 && this.watches.get(nodeId) === list) this.watches.delete(nodeId);
   }
 
   /**
@@ -249,7 +296,7 @@ export class SnapshotCache implements ConfigWatcher {
    * and its next watch, which the cache answers at once.
    */
   private noteSince(nodeId: string, change: SnapshotChange, since: number): void {
-    if (!this.watches.get(nodeId)?.size) return;
+    if (!this.watches.get(nodeId)?.length) return;
     let byType = this.undelivered.get(nodeId);
     for (const typeUrl of Object.keys(change) as ResourceTypeUrl[]) {
       if (!byType) this.undelivered.set(nodeId, (byType = new Map()));

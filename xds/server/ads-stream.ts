@@ -29,6 +29,10 @@ import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
 import { dropHeld, holdResource, isKnown, newTypeState, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
+import { shareNames } from './shared-names.ts';
+
+/** Marks a type whose watch is being opened; an answer given at once clears it. */
+const WATCHING = (): void => {};
 
 /** What one stream's proxy holds of one type, for CSDS. */
 export interface HeldResources {
@@ -272,15 +276,23 @@ export class AdsStream {
     st.cancel = undefined;
     // An answer gathered for the old subscription no longer applies.
     this.pending.delete(st.typeUrl);
-    let answered = false;
     const request = this.watchRequest(st);
-    const cancel = this.ctx.cache.createWatch(answerNow ? { ...request, answerWhenEmpty: true } : request, (response) => {
-      answered = true;
-      st.cancel = undefined;
-      this.enqueue(response);
-    });
-    if (!answered) st.cancel = cancel;
+    this.watch(st, answerNow ? { ...request, answerWhenEmpty: true } : request);
   }
+
+  /** Opens a watch for `st`; `answer` (one function per stream, not one per watch) clears `st.cancel` when it is answered. */
+  private watch(st: TypeState, request: WatchRequest): void {
+    st.cancel = WATCHING;
+    const cancel = this.ctx.cache.createWatch(request, this.answer);
+    // Still marked: not answered at once, so the watch is open.
+    if (st.cancel === WATCHING) st.cancel = cancel;
+  }
+
+  private readonly answer = (response: WatchResponse): void => {
+    const st = this.types.get(response.typeUrl);
+    if (st) st.cancel = undefined;
+    this.enqueue(response);
+  };
 
   private enqueue(response: WatchResponse): void {
     if (this.closed) return;
@@ -305,13 +317,7 @@ export class AdsStream {
     st.cancel = undefined;
     const heldVersions = new Map<string, string>();
     for (const r of held.resources.values()) heldVersions.set(r.name, r.version);
-    let answered = false;
-    const cancel = this.ctx.cache.createWatch({ ...this.watchRequest(st), knownVersions: heldVersions, answerWhenEmpty: false }, (response) => {
-      answered = true;
-      st.cancel = undefined;
-      this.enqueue(response);
-    });
-    if (!answered) st.cancel = cancel;
+    this.watch(st, { ...this.watchRequest(st), knownVersions: heldVersions, answerWhenEmpty: false });
   }
 
   private setBacklogged(on: boolean): void {
@@ -357,6 +363,8 @@ export class AdsStream {
       const st = this.types.get(typeUrl);
       if (!st) continue;
       shareHeld(st, answer.resources);
+      // After the sends, so that the names are those of the Resources sent, not copies decoded from a request.
+      st.names = shareNames(st.names);
       if (!st.cancel) this.rewatch(st);
     }
   }

@@ -6,7 +6,7 @@
  */
 import { WILDCARD_TYPES } from '../type-urls.ts';
 import type { DeltaDiscoveryRequest__Output } from './service-definitions.ts';
-import { dropHeld, sameSet, type TypeState } from './type-state.ts';
+import { dropHeld, ownNames, sameSet, type TypeState } from './type-state.ts';
 
 /** Applies a SotW request's names; true when the subscription changed (or this is the type's first request). */
 export function applySotwSubscription(st: TypeState, requested: readonly string[], first: boolean): boolean {
@@ -43,13 +43,14 @@ export function applyDeltaSubscription(st: TypeState, req: DeltaDiscoveryRequest
     }
     // Subscribing again to a name asks for it again.
     if (!first) dropHeld(st, name);
-    st.names.add(name);
+    ownNames(st).add(name);
     changed = true;
   }
   for (const name of unsubscribe) {
     if (name === '*') {
       if (st.wildcard) (st.wildcard = false), (changed = true);
-    } else if (st.names.delete(name)) {
+    } else if (st.names.has(name)) {
+      ownNames(st).delete(name);
       changed = true;
     }
   }

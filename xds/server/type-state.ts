@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { CancelWatch, Resource } from '../cache/index.ts';
 import type { ResourceTypeUrl } from '../type-urls.ts';
 import type { TypeStatus } from './proxy-status.ts';
+import { isSharedNames, NO_NAMES } from './shared-names.ts';
 
 /** A NACK as the stream records it (times in ms). */
 export interface NackState {
@@ -23,7 +24,8 @@ export interface NackState {
 export interface TypeState {
   readonly typeUrl: ResourceTypeUrl;
   wildcard: boolean;
-  names: Set<string>;
+  /** Names subscribed; often a set shared with other streams (shared-names.ts): changed only through `ownNames`. */
+  names: ReadonlySet<string>;
   /**
    * The Resources the proxy was sent and not told to remove. Never mutated in
    * place: it may be a map the cache or an answer shares; `holdResource` and
@@ -66,7 +68,7 @@ export function newTypeState(typeUrl: ResourceTypeUrl): TypeState {
     typeUrl,
     known: undefined,
     wildcard: false,
-    names: new Set(),
+    names: NO_NAMES,
     held: NOTHING,
     heldOwned: false,
     declared: undefined,
@@ -103,7 +105,12 @@ export function holdResource(st: TypeState, r: Resource): void {
   // copy decoded from the proxy's request.
   held.delete(r.name);
   held.set(r.name, r);
-  if (st.names.delete(r.name)) st.names.add(r.name);
+  // A shared set already holds names that outlive any one request.
+  if (!isSharedNames(st.names) && st.names.has(r.name)) {
+    const names = st.names as Set<string>;
+    names.delete(r.name);
+    names.add(r.name);
+  }
   if (st.declared?.delete(r.name) && st.declared.size === 0) st.declared = undefined;
 }
 
@@ -129,6 +136,12 @@ export function shareHeld(st: TypeState, resources: ReadonlyMap<string, Resource
   for (const [name, r] of resources) if (st.held.get(name) !== r) return;
   st.held = resources;
   st.heldOwned = false;
+}
+
+/** The type's subscribed names as a set of its own, copied first when shared. */
+export function ownNames(st: TypeState): Set<string> {
+  if (isSharedNames(st.names)) st.names = new Set(st.names);
+  return st.names as Set<string>;
 }
 
 function ownHeld(st: TypeState): Map<string, Resource> {
