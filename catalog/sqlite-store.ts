@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CatalogStore, CheckQuery } from './store.ts';
 import { prepareDatabase } from './sqlite-schema.ts';
-import { TxnAbort, runTransaction, type TxnReads } from './sqlite-txn.ts';
+import { GroupCommit, type CommitStats } from './sqlite-group-commit.ts';
+import type { TxnReads } from './sqlite-txn.ts';
 import { WatchHub } from './watch-hub.ts';
 import type {
   CatalogOp,
@@ -66,7 +67,7 @@ export class SqliteCatalogStore implements CatalogStore {
   /** topic → index, read through to SQLite and forgotten at every write. */
   private readonly topicIndexes = new Map<string, number>();
   private readonly stmt: Record<string, Statement>;
-  private readonly txn: (ops: readonly CatalogOp[]) => ChangeEvent | undefined;
+  private readonly writes: GroupCommit;
   private closed = false;
 
   constructor(private readonly db: Db) {
@@ -104,7 +105,10 @@ export class SqliteCatalogStore implements CatalogStore {
       getConfigEntry: (k, n) => this.getConfigEntry(k, n),
       getKeyMaterial: (k) => this.getKeyMaterial(k),
     };
-    this.txn = db.transaction((ops: readonly CatalogOp[]) => runTransaction(db, reads, ops));
+    this.writes = new GroupCommit(db, reads, {
+      invalidate: () => this.topicIndexes.clear(),
+      publish: (ev) => this.hub.publish(ev),
+    });
   }
 
   currentIndex(): number {
@@ -125,20 +129,19 @@ export class SqliteCatalogStore implements CatalogStore {
     return max;
   }
 
+  /**
+   * Writes arriving in the same turn of the event loop share one commit (one
+   * fsync); each still gets its own index, result and change event, in call
+   * order, once the commit is durable (see sqlite-group-commit.ts).
+   */
   async apply(ops: readonly CatalogOp[]): Promise<WriteResult> {
     if (this.closed) throw new Error('store is closed');
-    let ev: ChangeEvent | undefined;
-    try {
-      ev = this.txn(ops);
-    } catch (err) {
-      this.topicIndexes.clear();
-      if (err instanceof TxnAbort) return { ok: false, reason: err.reason, message: err.message, index: this.currentIndex() };
-      throw err;
-    }
-    this.topicIndexes.clear();
-    if (!ev) return { ok: true, index: this.currentIndex() };
-    this.hub.publish(ev);
-    return { ok: true, index: ev.index };
+    return this.writes.enqueue(ops);
+  }
+
+  /** How many commits carried how many writes since the store was opened. */
+  commitStats(): CommitStats {
+    return this.writes.commitStats();
   }
 
   subscribe(listener: (ev: ChangeEvent) => void): () => void {
@@ -234,9 +237,11 @@ export class SqliteCatalogStore implements CatalogStore {
     return r.ok;
   }
 
+  /** Commits the writes still queued (their callers hear back as usual), then closes the file. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.writes.flush();
     this.db.close();
   }
 }
