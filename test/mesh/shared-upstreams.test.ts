@@ -8,30 +8,16 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
-import { SnapshotCache } from '../../xds/cache/index.ts';
-import { caIdentitySource } from '../../xds/engine/index.ts';
-import { buildProxyResources, resourceSetOf } from '../../xds/resources/index.ts';
-import { gatherProxySnapshot } from '../../xds/snapshot/gather.ts';
 import { decodeAny } from '../xds/ads-client.ts';
+import { connectWatches, independentBuild as independentBuildOf, versionsIn } from './engine-watches.ts';
 import { eventually, startMesh, type MeshHarness } from './harness.ts';
 
 let h: MeshHarness;
 const cancels: (() => void)[] = [];
 const SIDECARS = ['web-sidecar-proxy', 'admin-sidecar-proxy'];
 
-/** Keeps a watch of every type open for a node, as a stream does. */
 function connect(nodeId: string): void {
-  for (const typeUrl of [LISTENER_TYPE, CLUSTER_TYPE, ENDPOINT_TYPE, ROUTE_TYPE] as const) {
-    // The first watch is answered even when empty (as a stream's first request is); later ones only on a change.
-    const open = (known: ReadonlyMap<string, string>, first: boolean): void => {
-      const cancel = h.server.engine.createWatch(
-        { nodeId, typeUrl, wildcard: true, names: new Set(), knownVersions: known, answerWhenEmpty: first },
-        (res) => open(new Map([...res.resources.values()].map((r) => [r.name, r.version])), false),
-      );
-      cancels.push(cancel);
-    };
-    open(new Map(), true);
-  }
+  cancels.push(connectWatches(h, nodeId));
 }
 
 /** A node's resources of one type, decoded to JSON text. */
@@ -40,23 +26,8 @@ function resourcesOf(nodeId: string, typeUrl: string): { name: string; json: str
   return [...(byName?.values() ?? [])].map((r) => ({ name: r.name, json: JSON.stringify(decodeAny(r.any)) }));
 }
 
-/** A proxy's resources as (type, name) → version, built from scratch: no shared reads, no memo, a cache of its own. */
-async function independentBuild(nodeId: string): Promise<Map<string, string>> {
-  const gathered = await gatherProxySnapshot(
-    { store: h.server.store, identity: caIdentitySource(h.server.ca, h.server.leaves), datacenter: 'dc1', defaultAllow: true, grpcCertificateProvider: 'switchboard' },
-    nodeId,
-  );
-  if (!gathered.ok) throw new Error(gathered.reason);
-  const set = resourceSetOf(buildProxyResources(gathered.snapshot));
-  const cache = new SnapshotCache();
-  cache.setSnapshot(nodeId, { [LISTENER_TYPE]: set.listeners, [CLUSTER_TYPE]: set.clusters, [ROUTE_TYPE]: set.routes, [ENDPOINT_TYPE]: set.endpoints, [SECRET_TYPE]: set.secrets });
-  return versionsIn(cache, nodeId);
-}
-
-function versionsIn(cache: SnapshotCache, nodeId: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [typeUrl, byName] of cache.getSnapshot(nodeId) ?? []) for (const r of byName.values()) out.set(`${typeUrl} ${r.name}`, r.version);
-  return out;
+function independentBuild(nodeId: string): Promise<Map<string, string>> {
+  return independentBuildOf(h, nodeId, true);
 }
 
 beforeAll(async () => {

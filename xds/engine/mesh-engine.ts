@@ -55,6 +55,8 @@ interface TrackedProxy {
 
 /** Proxies rebuilt between two yields to the event loop. */
 const FLUSH_SLICE = 50;
+/** Patches applied between two yields (a patch costs a tenth of a build or less). */
+const PATCH_SLICE = 200;
 
 const NO_DEPS: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
 
@@ -365,12 +367,21 @@ export class MeshEngine implements ConfigWatcher {
   }
 
   private async round(): Promise<void> {
-    const patches = this.patches;
-    this.patches = new Map();
-    for (const [id, pairs] of patches) if (!this.dirty.has(id)) this.applyPatch(id, pairs);
-    const authPatches = this.authPatches;
-    this.authPatches = new Set();
-    for (const id of authPatches) if (!this.dirty.has(id)) this.applyAuthPatch(id);
+    // Patches in slices too, so the first proxies' answers are written (and ACKed, on the other core) while the
+    // rest are patched. A patch stays in its map until it is applied: a change arriving in between merges into it.
+    let done = 0;
+    for (const id of [...this.patches.keys()]) {
+      const pairs = this.patches.get(id);
+      if (!pairs || this.closed) continue;
+      this.patches.delete(id);
+      if (!this.dirty.has(id)) this.applyPatch(id, pairs);
+      if (++done % PATCH_SLICE === 0) await new Promise((r) => setImmediate(r));
+    }
+    for (const id of [...this.authPatches]) {
+      if (!this.authPatches.delete(id) || this.closed) continue;
+      if (!this.dirty.has(id)) this.applyAuthPatch(id);
+      if (++done % PATCH_SLICE === 0) await new Promise((r) => setImmediate(r));
+    }
     const ids = [...this.dirty].filter((id) => !this.building.has(id));
     for (const id of ids) this.dirty.delete(id);
     // In slices, yielding between them: responses for the first proxies go out
