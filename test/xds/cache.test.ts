@@ -108,6 +108,23 @@ describe('SnapshotCache', () => {
     expect(() => cache.setSnapshot('n1', { [CLUSTER_TYPE]: [makeCluster('a'), makeCluster('a', { connectTimeoutSeconds: 3 })] })).toThrow(/appears twice/);
   });
 
+  it('replaces one type of a node, keeping the other types as they were and waking only that type', () => {
+    const cache = new SnapshotCache();
+    cache.setSnapshot('n1', { [CLUSTER_TYPE]: [makeCluster('web')], [ENDPOINT_TYPE]: [makeEndpoints('web', [{ host: '10.0.0.1', port: 80 }])] });
+    const clusters = cache.getSnapshot('n1')!.get(CLUSTER_TYPE);
+    const known = new Map([...cache.getSnapshot('n1')!.get(CLUSTER_TYPE)!].map(([n, r]) => [n, r.version]));
+    const w = watch(cache, '*', known);
+    const change = cache.replaceType('n1', ENDPOINT_TYPE, [makeEndpoints('web', [{ host: '10.0.0.2', port: 80 }])]);
+    expect(change).toEqual({ [ENDPOINT_TYPE]: { updated: ['web'], removed: [] } });
+    expect(cache.getSnapshot('n1')!.get(CLUSTER_TYPE)).toBe(clusters);
+    expect(JSON.stringify(decodeAny(cache.getSnapshot('n1')!.get(ENDPOINT_TYPE)!.get('web')!.any))).toContain('10.0.0.2');
+    expect(w.answers).toHaveLength(0);
+    expect(() => cache.replaceType('n1', ENDPOINT_TYPE, [{ cluster_name: 'web', bogus: 1 }])).toThrow(/unknown field "bogus"/);
+    expect(JSON.stringify(decodeAny(cache.getSnapshot('n1')!.get(ENDPOINT_TYPE)!.get('web')!.any))).toContain('10.0.0.2');
+    cache.replaceType('n1', CLUSTER_TYPE, [makeCluster('web', { connectTimeoutSeconds: 9 })]);
+    expect(w.answers).toHaveLength(1);
+  });
+
   it('accepts pre-encoded resources', () => {
     const cache = new SnapshotCache();
     const r = encodeResource(ENDPOINT_TYPE, makeEndpoints('web', [{ host: '10.0.0.1', port: 80 }]));

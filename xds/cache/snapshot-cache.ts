@@ -188,22 +188,41 @@ export class SnapshotCache implements ConfigWatcher {
    * `opts.since` goes with the answers of the types that changed.
    */
   setSnapshot(nodeId: string, input: SnapshotInput, opts: SetSnapshotOptions = {}): SnapshotChange {
-    const next: ReadonlyMap<string, Resource>[] = [];
-    for (const typeUrl of ADS_PUSH_ORDER) {
-      const byName = new Map<string, Resource>();
-      for (const item of input[typeUrl] ?? []) {
-        const resource = isResource(item) ? this.intern(item) : this.encode(typeUrl, item);
-        if (resource.typeUrl !== typeUrl) throw new InvalidResourceError(typeUrl, resource.name, `is a ${resource.typeUrl} resource`);
-        if (byName.has(resource.name)) throw new InvalidResourceError(typeUrl, resource.name, 'appears twice in the snapshot');
-        byName.set(resource.name, resource);
-      }
-      next.push(byName.size > 0 ? new ResourceList([...byName.values()]) : NO_RESOURCES);
+    const next = ADS_PUSH_ORDER.map((typeUrl) => this.listOf(typeUrl, input[typeUrl] ?? []));
+    return this.publish(nodeId, next, opts);
+  }
+
+  /**
+   * Replaces the resources of one type of a node (a patch); its other types
+   * stay as they are, untouched. Throws like setSnapshot, applying nothing.
+   */
+  replaceType(nodeId: string, typeUrl: ResourceTypeUrl, items: Iterable<Resource | ResourceObject>, opts: SetSnapshotOptions = {}): SnapshotChange {
+    const previous = this.snapshots.get(nodeId);
+    const list = this.listOf(typeUrl, items);
+    const next = ADS_PUSH_ORDER.map((t) => (t === typeUrl ? list : (previous?.get(t) ?? NO_RESOURCES)));
+    return this.publish(nodeId, next, opts);
+  }
+
+  /** One type's resources encoded (or interned) and checked: the right type, each name once. */
+  private listOf(typeUrl: ResourceTypeUrl, items: Iterable<Resource | ResourceObject>): ReadonlyMap<string, Resource> {
+    const byName = new Map<string, Resource>();
+    for (const item of items) {
+      const resource = isResource(item) ? this.intern(item) : this.encode(typeUrl, item);
+      if (resource.typeUrl !== typeUrl) throw new InvalidResourceError(typeUrl, resource.name, `is a ${resource.typeUrl} resource`);
+      if (byName.has(resource.name)) throw new InvalidResourceError(typeUrl, resource.name, 'appears twice in the snapshot');
+      byName.set(resource.name, resource);
     }
+    return byName.size > 0 ? new ResourceList([...byName.values()]) : NO_RESOURCES;
+  }
+
+  /** Makes `next` (one list per type, in ADS_PUSH_ORDER) the node's snapshot and answers the watches it concerns. */
+  private publish(nodeId: string, next: ReadonlyMap<string, Resource>[], opts: SetSnapshotOptions): SnapshotChange {
     const previous = this.snapshots.get(nodeId);
     const change: SnapshotChange = {};
     for (const [at, typeUrl] of ADS_PUSH_ORDER.entries()) {
       const before = previous?.get(typeUrl) ?? NO_RESOURCES;
       const after = next[at] ?? NO_RESOURCES;
+      if (after === before) continue;
       const updated = [...after.values()].filter((r) => before.get(r.name)?.version !== r.version).map((r) => r.name);
       const removed = [...before.keys()].filter((n) => !after.has(n));
       if (updated.length > 0 || removed.length > 0) change[typeUrl] = { updated, removed };
@@ -211,7 +230,8 @@ export class SnapshotCache implements ConfigWatcher {
       // streams that share it as what their proxy holds keep sharing it.
       else next[at] = before;
     }
-    this.snapshots.set(nodeId, new TypeLists(next));
+    // Copied to its exact length: `push` leaves room to grow.
+    this.snapshots.set(nodeId, new TypeLists(next.slice()));
     if (opts.since !== undefined) this.noteSince(nodeId, change, opts.since);
     this.wake(nodeId, previous === undefined ? undefined : change);
     return change;

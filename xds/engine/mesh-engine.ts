@@ -10,11 +10,11 @@
  */
 import type { Logger } from 'pino';
 import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
-import { type CancelWatch, type ConfigWatcher, type NodeSnapshot, type Resource, type SnapshotCache, type SnapshotInput, type WatchRequest, type WatchResponse } from '../cache/index.ts';
+import { type CancelWatch, type ConfigWatcher, type Resource, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
 import { buildProxyResources, resourceSetOf, SharedBuilds, sidecarInboundListener, upstreamAssignments } from '../resources/index.ts';
 import { destinationAuthorization, gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
 import type { InboundAuthorization, Protocol, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
-import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from '../type-urls.ts';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from '../type-urls.ts';
 import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
 import { FlushThrottle } from './flush-throttle.ts';
@@ -298,7 +298,7 @@ export class MeshEngine implements ConfigWatcher {
     const listeners = new Map(current.get(LISTENER_TYPE) ?? []);
     if (!checked.ok || !listeners.has(listener.name)) return this.markDirty(nodeId, since);
     listeners.set(listener.name, this.opts.cache.encode(LISTENER_TYPE, listener.resource));
-    this.republish(nodeId, current, LISTENER_TYPE, listeners, since);
+    this.republish(nodeId, LISTENER_TYPE, listeners, since);
     const inputs = [...p.inputs];
     inputs[AUTHORIZATION_INPUT] = authorization;
     p.inputs = inputs;
@@ -328,16 +328,14 @@ export class MeshEngine implements ConfigWatcher {
       endpoints.set(r.name, r);
     }
     this.dirtySince.delete(nodeId);
-    this.republish(nodeId, current, ENDPOINT_TYPE, endpoints, since);
+    this.republish(nodeId, ENDPOINT_TYPE, endpoints, since);
     p.inputs = p.inputs.map((x) => pairs.get(x as UpstreamSnapshot) ?? x);
     this.patchedBuilds++;
   }
 
-  /** Publishes a node's current resources with those of one type replaced. */
-  private republish(nodeId: string, current: NodeSnapshot, typeUrl: ResourceTypeUrl, byName: ReadonlyMap<string, Resource>, since: number | undefined): void {
-    const input: SnapshotInput = {};
-    for (const t of ADS_PUSH_ORDER) input[t] = t === typeUrl ? byName.values() : (current.get(t)?.values() ?? []);
-    this.opts.cache.setSnapshot(nodeId, input, since === undefined ? {} : { since });
+  /** Publishes a node's resources of one type replaced; the others stay as published. */
+  private republish(nodeId: string, typeUrl: ResourceTypeUrl, byName: ReadonlyMap<string, Resource>, since: number | undefined): void {
+    this.opts.cache.replaceType(nodeId, typeUrl, byName.values(), since === undefined ? {} : { since });
   }
 
   /** Queues a rebuild; `since` is when the change that needs it was committed (absent for a first build). */
