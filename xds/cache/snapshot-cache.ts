@@ -230,8 +230,7 @@ export class SnapshotCache implements ConfigWatcher {
       // streams that share it as what their proxy holds keep sharing it.
       else next[at] = before;
     }
-    // Copied to its exact length: `push` leaves room to grow.
-    this.snapshots.set(nodeId, new TypeLists(next.slice()));
+    this.snapshots.set(nodeId, new TypeLists(next));
     if (opts.since !== undefined) this.noteSince(nodeId, change, opts.since);
     this.wake(nodeId, previous === undefined ? undefined : change);
     return change;

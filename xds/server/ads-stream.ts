@@ -27,12 +27,9 @@ import { flavourOf } from './node-flavour.ts';
 import { compactNode } from './compact-node.ts';
 import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
-import { dropHeld, holdResource, isKnown, newTypeState, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
+import { closeWatch, dropHeld, holdResource, isKnown, newTypeState, openWatch, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 import { shareNames } from './shared-names.ts';
-
-/** Marks a type whose watch is being opened; an answer given at once clears it. */
-const WATCHING = (): void => {};
 
 /** What one stream's proxy holds of one type, for CSDS. */
 export interface HeldResources {
@@ -65,6 +62,7 @@ export interface AdsStreamContext {
 export class AdsStream {
   private readonly types = new Map<ResourceTypeUrl, TypeState>();
   private readonly pending: PendingAnswers;
+  private readonly answer: (response: WatchResponse) => void;
   /** The call refused a write and has not drained since. */
   private backlogged = false;
   private flushScheduled = false;
@@ -84,6 +82,8 @@ export class AdsStream {
   ) {
     this.connectedSince = ctx.now().getTime();
     this.pending = new PendingAnswers(ctx.observer);
+    // Set here, not as a field initialiser: tsx names a field's arrow function with defineProperty, a property array per stream.
+    this.answer = (response) => this.onAnswer(response);
   }
 
   /** Handles one state-of-the-world DiscoveryRequest. */
@@ -140,8 +140,7 @@ export class AdsStream {
     // reopen after the flush, against what is then sent.
     for (const typeUrl of this.pending.types()) {
       const st = this.types.get(typeUrl);
-      st?.cancel?.();
-      if (st) st.cancel = undefined;
+      if (st) closeWatch(st);
     }
     if (this.pending.size > 0) this.scheduleFlush();
   }
@@ -272,8 +271,7 @@ export class AdsStream {
 
   /** Opens the type's watch; `answerNow`: answered as soon as the node has a snapshot, even if nothing differs. */
   private rewatch(st: TypeState, answerNow = false): void {
-    st.cancel?.();
-    st.cancel = undefined;
+    closeWatch(st);
     // An answer gathered for the old subscription no longer applies.
     this.pending.delete(st.typeUrl);
     const request = this.watchRequest(st);
@@ -282,17 +280,14 @@ export class AdsStream {
 
   /** Opens a watch for `st`; `answer` (one function per stream, not one per watch) clears `st.cancel` when it is answered. */
   private watch(st: TypeState, request: WatchRequest): void {
-    st.cancel = WATCHING;
-    const cancel = this.ctx.cache.createWatch(request, this.answer);
-    // Still marked: not answered at once, so the watch is open.
-    if (st.cancel === WATCHING) st.cancel = cancel;
+    openWatch(st, (r) => this.ctx.cache.createWatch(r, this.answer), request);
   }
 
-  private readonly answer = (response: WatchResponse): void => {
+  private onAnswer(response: WatchResponse): void {
     const st = this.types.get(response.typeUrl);
     if (st) st.cancel = undefined;
     this.enqueue(response);
-  };
+  }
 
   private enqueue(response: WatchResponse): void {
     if (this.closed) return;
@@ -313,8 +308,7 @@ export class AdsStream {
   private trackPending(st: TypeState): void {
     const held = this.pending.get(st.typeUrl);
     if (!held) return;
-    st.cancel?.();
-    st.cancel = undefined;
+    closeWatch(st);
     const heldVersions = new Map<string, string>();
     for (const r of held.resources.values()) heldVersions.set(r.name, r.version);
     this.watch(st, { ...this.watchRequest(st), knownVersions: heldVersions, answerWhenEmpty: false });
@@ -381,8 +375,7 @@ export class AdsStream {
       if (!st || batch.has(typeUrl)) continue;
       const state = this.ctx.cache.fetch(this.watchRequest(st));
       if (!state) continue;
-      st.cancel?.();
-      st.cancel = undefined;
+      closeWatch(st);
       batch.set(typeUrl, state);
     }
     return forced;

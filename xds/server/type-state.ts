@@ -6,7 +6,7 @@
  * snapshot's set; times and nonces are numbers, formatted only when read.
  */
 import { createHash } from 'node:crypto';
-import type { CancelWatch, Resource } from '../cache/index.ts';
+import type { CancelWatch, Resource, WatchRequest } from '../cache/index.ts';
 import type { ResourceTypeUrl } from '../type-urls.ts';
 import type { TypeStatus } from './proxy-status.ts';
 import { isSharedNames, NO_NAMES } from './shared-names.ts';
@@ -86,6 +86,26 @@ export function newTypeState(typeUrl: ResourceTypeUrl): TypeState {
   };
   st.known = new KnownVersions(st as TypeState);
   return st as TypeState;
+}
+
+/** Marks a type whose watch is being opened; an answer given at once clears it. */
+const OPENING: CancelWatch = () => {};
+
+/**
+ * Opens the type's watch through `create`, whose answer must set `st.cancel`
+ * to undefined: `st.cancel` is then the open watch's cancel, or undefined
+ * when it was answered at once.
+ */
+export function openWatch(st: TypeState, create: (request: WatchRequest) => CancelWatch, request: WatchRequest): void {
+  st.cancel = OPENING;
+  const cancel = create(request);
+  if (st.cancel === OPENING) st.cancel = cancel;
+}
+
+/** Stops the type's open watch, if any. */
+export function closeWatch(st: TypeState): void {
+  st.cancel?.();
+  st.cancel = undefined;
 }
 
 /** The version the proxy holds of `name`, if any. */
