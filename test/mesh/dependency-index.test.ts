@@ -53,14 +53,15 @@ describe('DependencyIndex', () => {
     const index = new DependencyIndex();
     const before = deps('web', ['db', 'cache']);
     index.update('web-1', undefined, before);
-    index.update('web-2', undefined, deps('web', ['db', 'cache']));
+    const before2 = deps('web', ['db', 'cache']);
+    index.update('web-2', undefined, before2);
     const keys = index.size();
     const after = deps('web', ['db']);
     index.update('web-1', before, after);
     expect(visited(index, event({}), ['cache']).viaUpstreams).toEqual(['web-2']);
     expect(visited(index, event({}), ['db']).viaUpstreams).toEqual(['web-1', 'web-2']);
     // web-2 leaves too: nobody reads `cache` or its resolver.
-    index.update('web-2', undefined, deps('web', ['db']));
+    index.update('web-2', before2, deps('web', ['db']));
     expect(visited(index, event({}), ['cache']).viaUpstreams).toEqual([]);
     expect(index.size()).toBe(keys - 2);
     index.update('web-1', after, NONE);

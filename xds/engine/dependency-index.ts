@@ -4,7 +4,6 @@
  * on it. A change finds the proxies to rebuild by lookup, not by a scan of
  * every proxy.
  */
-import { createHash } from 'node:crypto';
 import type { ChangeEvent } from '../../catalog/index.ts';
 import type { SnapshotDependencies } from '../snapshot/gather.ts';
 
@@ -18,38 +17,18 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function sameDeps(a: SnapshotDependencies, b: SnapshotDependencies): boolean {
-  return KINDS.every((k) => sameList(a[k], b[k]));
-}
-
-/** A digest naming a list of dependencies (a digest: a key of every key read would be long). */
-function digestOf(deps: SnapshotDependencies): string {
-  const hash = createHash('sha256');
-  for (const kind of KINDS) {
-    for (const key of deps[kind]) hash.update(key).update('\0');
-    hash.update('\n');
-  }
-  return hash.digest().subarray(0, 16).toString('base64url');
-}
-
-/**
- * Proxies whose last gather read exactly the same keys (the instances of one
- * service, mostly): indexed once for all of them, so the index grows with the
- * distinct dependency lists rather than with proxies × keys.
- */
-class DependencyGroup {
-  readonly members = new Set<string>();
+/** The proxies depending on one key. */
+class Dependents {
+  readonly ids = new Set<string>();
   constructor(
+    readonly kind: Kind,
     readonly key: string,
-    readonly deps: SnapshotDependencies,
   ) {}
 }
 
-/** Dependency key → the groups of proxies reading it, one map per kind of key. */
+/** Dependency key → proxies, one map per kind of key. */
 export class DependencyIndex {
-  private readonly maps: Record<Kind, Map<string, Set<DependencyGroup>>> = { services: new Map(), connect: new Map(), configEntries: new Map() };
-  private readonly groups = new Map<string, DependencyGroup>();
-  private readonly groupOf = new Map<string, DependencyGroup>();
+  private readonly maps: Record<Kind, Map<string, Dependents>> = { services: new Map(), connect: new Map(), configEntries: new Map() };
 
   /**
    * Points the index at a proxy's new dependencies, given the ones it was
@@ -58,46 +37,21 @@ export class DependencyIndex {
    * comparison and nothing else.
    */
   update(nodeId: string, previous: SnapshotDependencies | undefined, next: SnapshotDependencies): void {
-    if (previous && sameDeps(previous, next)) return;
-    const before = this.groupOf.get(nodeId);
-    if (before && sameDeps(before.deps, next)) return;
-    if (before) this.leave(nodeId, before);
-    if (KINDS.every((k) => next[k].length === 0)) return;
-    let key = digestOf(next);
-    let group = this.groups.get(key);
-    // Another list under the same digest (never seen in practice): this proxy gets a group of its own.
-    if (group && !sameDeps(group.deps, next)) (key = `${key}:${nodeId}`), (group = this.groups.get(key));
-    if (!group) group = this.addGroup(key, next);
-    group.members.add(nodeId);
-    this.groupOf.set(nodeId, group);
-  }
-
-  private addGroup(key: string, deps: SnapshotDependencies): DependencyGroup {
-    const group = new DependencyGroup(key, deps);
-    this.groups.set(key, group);
+    if (previous && KINDS.every((k) => sameList(previous[k], next[k]))) return;
     for (const kind of KINDS) {
       const map = this.maps[kind];
-      for (const dep of deps[kind]) {
-        let set = map.get(dep);
-        if (!set) map.set(dep, (set = new Set()));
-        set.add(group);
+      const keep = new Set(next[kind]);
+      for (const key of previous?.[kind] ?? []) {
+        if (keep.has(key)) continue;
+        const dep = map.get(key);
+        if (!dep) continue;
+        dep.ids.delete(nodeId);
+        if (dep.ids.size === 0) map.delete(key);
       }
-    }
-    return group;
-  }
-
-  private leave(nodeId: string, group: DependencyGroup): void {
-    this.groupOf.delete(nodeId);
-    group.members.delete(nodeId);
-    if (group.members.size > 0) return;
-    this.groups.delete(group.key);
-    for (const kind of KINDS) {
-      const map = this.maps[kind];
-      for (const dep of group.deps[kind]) {
-        const set = map.get(dep);
-        if (!set) continue;
-        set.delete(group);
-        if (set.size === 0) map.delete(dep);
+      for (const key of keep) {
+        let dep = map.get(key);
+        if (!dep) map.set(key, (dep = new Dependents(kind, key)));
+        dep.ids.add(nodeId);
       }
     }
   }
@@ -120,8 +74,8 @@ export class DependencyIndex {
     viaIntentions: (nodeId: string) => void = visit,
   ): void {
     const each = (kind: Kind, key: string, to: (nodeId: string) => void): void => {
-      const groups = this.maps[kind].get(key);
-      if (groups) for (const group of groups) for (const id of group.members) to(id);
+      const dep = this.maps[kind].get(key);
+      if (dep) for (const id of dep.ids) to(id);
     };
     for (const s of ev.services) each('services', s, visit);
     // Intentions are read only for a proxy's inbound authorization; everything else read from config entries may be anywhere.
