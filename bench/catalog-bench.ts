@@ -42,8 +42,9 @@ async function registrations(inMemory: boolean): Promise<void> {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const secs = (performance.now() - t0) / 1000;
+  const { commits, applies } = (server.store as SqliteCatalogStore).commitStats();
   console.log(
-    `registrations (${inMemory ? 'in-memory' : 'SQLite file, WAL, synchronous=FULL'}): ${REGISTRATIONS} in ${secs.toFixed(2)} s = ${(REGISTRATIONS / secs).toFixed(0)}/s (concurrency ${CONCURRENCY})`,
+    `registrations (${inMemory ? 'in-memory' : 'SQLite file, WAL, synchronous=FULL'}): ${REGISTRATIONS} in ${secs.toFixed(2)} s = ${(REGISTRATIONS / secs).toFixed(0)}/s (concurrency ${CONCURRENCY}; ${applies} writes in ${commits} commits)`,
   );
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
