@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { PlannedInstance } from './mesh-plan.ts';
 import { seededRandom } from './prng.ts';
 import { ReceivedVersions } from './received-versions.ts';
+import type { SharedResource } from './shared-resources.ts';
 import { SimProxy, type AcceptedUpdate, type SimAdsMode } from './sim-proxy.ts';
 
 /** What one proxy must accept: an update of (type, name) whose content passes `met`. */
@@ -68,7 +69,7 @@ export class Fleet {
           recording: () => this.recording,
           onAccepted: (p, updates) => this.onAccepted(p, updates),
           onSynced: (p) => this.onSynced(p),
-          onReceived: (typeUrl, resources) => this.onReceived(typeUrl, resources),
+          onReceived: (resources) => this.onReceived(resources),
         }),
     );
     for (const p of this.proxies) this.byId.set(p.nodeId, p);
@@ -208,10 +209,10 @@ export class Fleet {
     });
   }
 
-  private onReceived(typeUrl: string, resources: ReadonlyArray<{ readonly name: string; readonly version: string }>): void {
+  private onReceived(resources: readonly SharedResource[]): void {
     for (const r of resources) {
-      this.receivedVersions.add(typeUrl, r.name, r.version);
-      this.versionWindow.add(typeUrl, r.name, r.version);
+      this.receivedVersions.addResource(r);
+      this.versionWindow.addResource(r);
     }
   }
 

@@ -6,11 +6,12 @@
  * (their type must be known and their bytes valid, or the caller NACKs), but
  * nothing is converted to plain objects: the walk visits only message-typed
  * fields of types that can contain an `SdsSecretConfig`, an `Rds` or an
- * `Any`, decided once per type. Per-proxy resources (a cluster names the
- * proxy's own leaf secret) are distinct, so this runs for most of them.
+ * `Any`, decided once per type. Callers decode each distinct content once
+ * for the whole fleet (`shared-resources.ts`).
  */
 import protobuf from 'protobufjs';
 import { CLUSTER_TYPE, LISTENER_TYPE, messageNameOf, messageType } from '../../xds/index.ts';
+import { hashBytes } from './byte-hash.ts';
 
 /** The dependent names a resource makes a proxy ask for. */
 export interface ResourceRefs {
@@ -26,6 +27,8 @@ const RDS = 'envoy.extensions.filters.network.http_connection_manager.v3.Rds';
 type Msg = protobuf.Message & Record<string, unknown>;
 
 interface WalkPlan {
+  /** The type's full name without the leading dot (protobufjs computes `fullName` on every read). */
+  name: string;
   /** Message-typed fields worth descending into. */
   fields: Array<{ name: string; repeated: boolean; map: boolean }>;
 }
@@ -91,7 +94,7 @@ function decideReachable(root: protobuf.Type): void {
 function planOf(t: protobuf.Type): WalkPlan {
   let plan = plans.get(t);
   if (!plan) {
-    plan = { fields: [] };
+    plan = { name: t.fullName.slice(1), fields: [] };
     if (!mayRefer.has(t)) decideReachable(t);
     for (const f of t.fieldsArray) {
       const ft = messageFieldType(f);
@@ -103,14 +106,10 @@ function planOf(t: protobuf.Type): WalkPlan {
 }
 
 function walk(m: Msg, into: { routes: Set<string>; secrets: Set<string> }): void {
-  const t = m.$type;
-  const name = t.fullName.slice(1);
+  const plan = planOf(m.$type);
+  const name = plan.name;
   if (name === ANY) {
-    const typeUrl = m['type_url'] as string;
-    const value = m['value'] as Uint8Array;
-    // An Any Envoy cannot read makes it reject the whole resource: let the caller NACK.
-    const inner = typeOfUrl(typeUrl);
-    walk(inner.decode(value) as Msg, into);
+    walkAny(m['type_url'] as string, m['value'] as Uint8Array, into);
     return;
   }
   if (name === SDS_SECRET_CONFIG && typeof m['name'] === 'string' && m['name'] !== '' && m['sds_config'] != null) into.secrets.add(m['name']);
@@ -118,7 +117,7 @@ function walk(m: Msg, into: { routes: Set<string>; secrets: Set<string> }): void
     const route = m['route_config_name'];
     if (typeof route === 'string' && route !== '') into.routes.add(route);
   }
-  for (const f of planOf(t).fields) {
+  for (const f of plan.fields) {
     const v = m[f.name];
     if (v == null) continue;
     if (f.repeated) for (const x of v as Msg[]) walk(x, into);
@@ -127,26 +126,59 @@ function walk(m: Msg, into: { routes: Set<string>; secrets: Set<string> }): void
   }
 }
 
-const refsMemo = new Map<string, ResourceRefs>();
+/** What an `Any` held: the names found inside it, or why it cannot be read. */
+type AnyFindings = { bytes: Uint8Array; routes: readonly string[]; secrets: readonly string[] } | { bytes: Uint8Array; error: string };
+
+/** Findings by the `Any`'s type URL, then by a hash of its value; a match is decided by comparing the bytes. */
+const anyMemo = new Map<string, Map<number, AnyFindings[]>>();
+
+/**
+ * Decodes and walks an `Any`, once per distinct (type URL, value) for the
+ * whole fleet: listeners are mostly distinct per proxy (their addresses), but
+ * the filters and TLS contexts inside them are shared by many.
+ */
+function walkAny(typeUrl: string, value: Uint8Array, into: { routes: Set<string>; secrets: Set<string> }): void {
+  let byHash = anyMemo.get(typeUrl);
+  if (!byHash) anyMemo.set(typeUrl, (byHash = new Map()));
+  const hash = hashBytes(value);
+  let bucket = byHash.get(hash);
+  let found = bucket?.find((f) => f.bytes.length === value.length && Buffer.compare(f.bytes, value) === 0);
+  if (!found) {
+    const inner = { routes: new Set<string>(), secrets: new Set<string>() };
+    try {
+      // An Any Envoy cannot read makes it reject the whole resource: the caller NACKs.
+      walk(typeOfUrl(typeUrl).decode(value) as Msg, inner);
+      found = { bytes: value, routes: [...inner.routes], secrets: [...inner.secrets] };
+    } catch (err) {
+      found = { bytes: value, error: (err as Error).message };
+    }
+    if (!bucket) byHash.set(hash, (bucket = []));
+    bucket.push(found);
+  }
+  if ('error' in found) throw new Error(found.error);
+  for (const r of found.routes) into.routes.add(r);
+  for (const x of found.secrets) into.secrets.add(x);
+}
+
 const NO_REFS: ResourceRefs = { endpoints: [], routes: [], secrets: [] };
 
-/** What a cluster or listener refers to, memoized by (type, version); throws if the resource, or an `Any` in it, does not decode. */
-export function refsOf(typeUrl: string, name: string, version: string, value: Uint8Array): ResourceRefs {
-  if (typeUrl !== CLUSTER_TYPE && typeUrl !== LISTENER_TYPE) return NO_REFS;
-  const key = `${typeUrl}|${version}`;
-  const memo = refsMemo.get(key);
-  if (memo) return memo;
+/**
+ * Decodes a resource of `typeUrl` (nested `Any`s too) and returns what it
+ * makes a proxy ask for: names only for clusters and listeners, none for the
+ * other types, which are decoded all the same. Throws if the resource, or an
+ * `Any` in it, does not decode or names a type the protos do not know.
+ */
+export function refsOf(typeUrl: string, name: string, value: Uint8Array): ResourceRefs {
   const msg = typeOfUrl(typeUrl).decode(value) as Msg;
   const into = { routes: new Set<string>(), secrets: new Set<string>() };
   walk(msg, into);
+  if (typeUrl !== CLUSTER_TYPE && typeUrl !== LISTENER_TYPE) return NO_REFS;
   const endpoints: string[] = [];
   if (typeUrl === CLUSTER_TYPE && msg['type'] === edsClusterType()) {
     const eds = msg['eds_cluster_config'] as { service_name?: string } | null;
     endpoints.push(eds?.service_name || (msg['name'] as string) || name);
   }
-  const refs = { endpoints, routes: [...into.routes], secrets: [...into.secrets] };
-  refsMemo.set(key, refs);
-  return refs;
+  return { endpoints, routes: [...into.routes], secrets: [...into.secrets] };
 }
 
 let eds: number | undefined;
@@ -161,7 +193,7 @@ function edsClusterType(): number {
   return eds;
 }
 
-/** Forgets memoized references (between runs). */
+/** Forgets what was found in `Any`s (between runs). */
 export function clearRefsMemo(): void {
-  refsMemo.clear();
+  anyMemo.clear();
 }

@@ -156,7 +156,7 @@ export async function endpointScenario(ctx: ScenarioContext): Promise<ScenarioOu
           typeUrl: ENDPOINT_TYPE,
           name,
           met: (u) => {
-            const e = endpointsOf(u.version, u.value).find((x) => x.address === inst.address && x.port === inst.sidecarPort);
+            const e = endpointsOf(u.value).find((x) => x.address === inst.address && x.port === inst.sidecarPort);
             return e !== undefined && e.health === health;
           },
         });
@@ -274,7 +274,7 @@ export async function churnScenario(ctx: ScenarioContext): Promise<ScenarioOutco
         proxyId: id,
         typeUrl: ENDPOINT_TYPE,
         name,
-        met: (u) => endpointsOf(u.version, u.value).some((x) => x.address === inst.address && x.port === inst.sidecarPort),
+        met: (u) => endpointsOf(u.value).some((x) => x.address === inst.address && x.port === inst.sidecarPort),
       });
     }
     let write: () => Promise<unknown>;

@@ -14,23 +14,15 @@ import { isIPv4 } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 import type { Random } from './prng.ts';
-import {
-  decodeDeltaResponse,
-  decodeSotwResponse,
-  DELTA_ADS_PATH,
-  encodeDeltaRequest,
-  encodeSotwRequest,
-  SOTW_ADS_PATH,
-  type DeltaRequestOut,
-  type ReceivedDelta,
-  type SotwRequestOut,
-} from './xds-codec.ts';
-import { refsOf, type ResourceRefs } from './resource-refs.ts';
+import { DELTA_ADS_PATH, encodeDeltaRequest, encodeSotwRequest, SOTW_ADS_PATH, type DeltaRequestOut, type SotwRequestOut } from './xds-codec.ts';
+import type { ResourceRefs } from './resource-refs.ts';
+import { readDeltaResponse, readSotwResponse, type ReceivedResponse } from './response-reader.ts';
+import type { SharedResource } from './shared-resources.ts';
 
 /** Which ADS variant a simulated proxy speaks. */
 export type SimAdsMode = 'delta' | 'sotw';
 
-type Received = ReceivedDelta & { versionInfo?: string };
+type Received = ReceivedResponse;
 
 /** Channel options that keep each simulated proxy on a connection of its own. */
 export const SIM_CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -51,12 +43,12 @@ export function channelTarget(address: string): string {
   return isIPv4(host) ? `ipv4:${address}` : address;
 }
 
-/** A resource update a proxy has accepted: what expectations are checked against. */
+/** A resource update a proxy has accepted: what expectations are checked against (shared by every proxy that received the same bytes). */
 export interface AcceptedUpdate {
-  typeUrl: string;
-  name: string;
-  version: string;
-  value: Uint8Array;
+  readonly typeUrl: string;
+  readonly name: string;
+  readonly version: string;
+  readonly value: Uint8Array;
 }
 
 /** What a simulated proxy is told. */
@@ -75,7 +67,7 @@ export interface SimProxyOptions {
   /** Called when the proxy holds everything it subscribed to. */
   onSynced: (proxy: SimProxy) => void;
   /** Called with every response's resources as received, before it is ACKed or NACKed (what the server had to encode). */
-  onReceived?: (typeUrl: string, resources: ReadonlyArray<{ readonly name: string; readonly version: string }>) => void;
+  onReceived?: (resources: readonly SharedResource[]) => void;
 }
 
 const DEPENDENT: ReadonlyArray<[keyof ResourceRefs, string]> = [
@@ -83,6 +75,8 @@ const DEPENDENT: ReadonlyArray<[keyof ResourceRefs, string]> = [
   ['endpoints', ENDPOINT_TYPE],
   ['routes', ROUTE_TYPE],
 ];
+
+const NONE: readonly string[] = [];
 
 /** A simulated Envoy speaking delta ADS. */
 export class SimProxy {
@@ -94,6 +88,10 @@ export class SimProxy {
     [CLUSTER_TYPE, new Map()],
     [LISTENER_TYPE, new Map()],
   ]);
+  /** How many held clusters and listeners name each dependent resource, by dependent type. */
+  private readonly refCounts = new Map<string, Map<string, number>>(DEPENDENT.map(([, t]) => [t, new Map<string, number>()]));
+  /** Dependent names whose count left or reached zero while handling the current response, by dependent type. */
+  private readonly touched = new Map<string, string[]>(DEPENDENT.map(([, t]) => [t, []]));
   private readonly acked = new Set<string>();
   private client: grpc.Client | undefined;
   private call: grpc.ClientDuplexStream<DeltaRequestOut | SotwRequestOut, Received> | undefined;
@@ -101,8 +99,6 @@ export class SimProxy {
   private readonly sotwVersion = new Map<string, string>();
   private readonly sotwNonce = new Map<string, string>();
   private ldsRequested = false;
-  /** SotW: names of the response being handled whose content the proxy already held. */
-  private sotwUnchanged: Set<string> | undefined;
   private everSynced = false;
   /** Whether it holds all it subscribed to on the current stream. */
   synced = false;
@@ -134,6 +130,7 @@ export class SimProxy {
     this.disconnect();
     for (const m of this.held.values()) m.clear();
     for (const m of this.refs.values()) m.clear();
+    for (const m of this.refCounts.values()) m.clear();
     for (const s of this.subscribed.values()) s.clear();
     this.acked.clear();
     this.sotwVersion.clear();
@@ -153,12 +150,12 @@ export class SimProxy {
         ? this.client.makeBidiStreamRequest<DeltaRequestOut | SotwRequestOut, Received>(
             SOTW_ADS_PATH,
             (r) => encodeSotwRequest(r as SotwRequestOut),
-            decodeSotwResponse,
+            readSotwResponse,
           )
         : this.client.makeBidiStreamRequest<DeltaRequestOut | SotwRequestOut, Received>(
             DELTA_ADS_PATH,
             (r) => encodeDeltaRequest(r as DeltaRequestOut),
-            decodeDeltaResponse,
+            readDeltaResponse,
           );
     } finally {
       Error.stackTraceLimit = limit;
@@ -228,47 +225,50 @@ export class SimProxy {
     this.messages++;
     this.bytes += r.size;
     if (this.opts.recording()) this.recorded.push(r.raw);
-    this.opts.onReceived?.(r.typeUrl, r.resources);
+    this.opts.onReceived?.(r.resources);
+    let held = this.held.get(r.typeUrl);
+    let updates: readonly SharedResource[] = r.resources;
     if (this.opts.mode === 'sotw') {
       this.sotwNonce.set(r.typeUrl, r.nonce);
       // A SotW LDS/CDS response holds the whole set: whatever it leaves out is gone. EDS/RDS/SDS answers may
       // carry only some of the names asked for; the others keep what they had (they go only when unsubscribed).
       const names = new Set(r.resources.map((x) => x.name));
       const fullState = r.typeUrl === CLUSTER_TYPE || r.typeUrl === LISTENER_TYPE;
-      r.removed = fullState ? [...(this.held.get(r.typeUrl)?.keys() ?? [])].filter((n) => !names.has(n)) : [];
+      r.removed = fullState ? [...(held?.keys() ?? [])].filter((n) => !names.has(n)) : [];
       // Unchanged resources are resent in SotW: only changed ones count as updates.
-      const held = this.held.get(r.typeUrl);
-      this.sotwUnchanged = new Set(r.resources.filter((x) => held?.get(x.name) === x.version).map((x) => x.name));
-    } else this.sotwUnchanged = undefined;
+      updates = r.resources.filter((x) => held?.get(x.name) !== x.version);
+    }
     if (this.everSynced && this.opts.nackRate > 0 && this.opts.random() < this.opts.nackRate) {
       this.nacks++;
       this.answer(r, { code: 3, message: 'simulated rejection (bench NACK rate)' });
       return;
     }
-    const refsOfType = this.refs.get(r.typeUrl);
-    // Decode what the response refers to before applying anything: a resource Envoy cannot read rejects the whole response.
-    const newRefs: Array<[string, ResourceRefs]> = [];
-    if (refsOfType) {
-      for (const res of r.resources) {
-        try {
-          newRefs.push([res.name, refsOf(r.typeUrl, res.name, res.version, res.value)]);
-        } catch (err) {
-          const message = `cannot decode ${r.typeUrl} "${res.name}": ${(err as Error).message}`;
-          this.unexpectedNacks.push(message);
-          this.answer(r, { code: 3, message });
-          return;
-        }
+    // Every resource is decoded (once per distinct content, for the whole fleet) before anything is applied: a
+    // resource Envoy cannot read rejects the whole response.
+    for (const res of r.resources) {
+      const content = res.content;
+      if (!content.ok) {
+        this.unexpectedNacks.push(content.error);
+        this.answer(r, { code: 3, message: content.error });
+        return;
       }
     }
-    let held = this.held.get(r.typeUrl);
     if (!held) this.held.set(r.typeUrl, (held = new Map()));
+    const refsOfType = this.refs.get(r.typeUrl);
     for (const name of r.removed) {
       held.delete(name);
-      refsOfType?.delete(name);
+      if (refsOfType) {
+        this.retarget(refsOfType.get(name), undefined);
+        refsOfType.delete(name);
+      }
     }
     for (const res of r.resources) held.set(res.name, res.version);
     if (refsOfType) {
-      for (const [name, refs] of newRefs) refsOfType.set(name, refs);
+      for (const res of r.resources) {
+        const refs = (res.content as { refs: ResourceRefs }).refs;
+        this.retarget(refsOfType.get(res.name), refs);
+        refsOfType.set(res.name, refs);
+      }
       this.resubscribe();
     }
     this.answer(r);
@@ -278,31 +278,57 @@ export class SimProxy {
       this.ldsRequested = true;
       this.send(this.opts.mode === 'sotw' ? { type_url: LISTENER_TYPE, resource_names: [] } : { type_url: LISTENER_TYPE, resource_names_subscribe: [] });
     }
-    const unchanged = this.sotwUnchanged;
-    const updates = r.resources.filter((res) => !unchanged?.has(res.name));
-    if (updates.length > 0) {
-      this.opts.onAccepted(
-        this,
-        updates.map((res) => ({ typeUrl: r.typeUrl, name: res.name, version: res.version, value: res.value })),
-      );
-    }
+    if (updates.length > 0) this.opts.onAccepted(this, updates);
     this.checkSynced();
+  }
+
+  /** Moves one resource's references from `before` to `after`, noting the names that become (un)referenced. */
+  private retarget(before: ResourceRefs | undefined, after: ResourceRefs | undefined): void {
+    // Shared entries: a resource resent with the same content refers to the same names.
+    if (before === after) return;
+    for (const [kind, typeUrl] of DEPENDENT) {
+      const gone = before ? before[kind] : NONE;
+      const named = after ? after[kind] : NONE;
+      if (gone.length === 0 && named.length === 0) continue;
+      const counts = this.refCounts.get(typeUrl) as Map<string, number>;
+      const touched = this.touched.get(typeUrl) as string[];
+      for (const n of gone) {
+        const c = (counts.get(n) ?? 0) - 1;
+        if (c > 0) counts.set(n, c);
+        else {
+          counts.delete(n);
+          touched.push(n);
+        }
+      }
+      for (const n of named) {
+        const c = (counts.get(n) ?? 0) + 1;
+        counts.set(n, c);
+        if (c === 1) touched.push(n);
+      }
+    }
   }
 
   /** Subscribes to newly referenced EDS/RDS/SDS names and drops the ones no longer referenced. */
   private resubscribe(): void {
-    for (const [kind, typeUrl] of DEPENDENT) {
-      const want = new Set<string>();
-      for (const m of this.refs.values()) for (const refs of m.values()) for (const n of refs[kind]) want.add(n);
+    for (const [, typeUrl] of DEPENDENT) {
+      const touched = this.touched.get(typeUrl) as string[];
+      if (touched.length === 0) continue;
+      const counts = this.refCounts.get(typeUrl) as Map<string, number>;
       const have = this.subscribed.get(typeUrl) as Set<string>;
-      const add = [...want].filter((n) => !have.has(n));
-      const drop = [...have].filter((n) => !want.has(n));
-      if (add.length === 0 && drop.length === 0) continue;
-      for (const n of add) have.add(n);
-      for (const n of drop) {
-        have.delete(n);
-        this.held.get(typeUrl)?.delete(n);
+      const add: string[] = [];
+      const drop: string[] = [];
+      for (const n of touched) {
+        // A name can be touched twice in one response (dropped by one resource, named by another): judge its end state.
+        if (counts.has(n) && !have.has(n)) {
+          have.add(n);
+          add.push(n);
+        } else if (!counts.has(n) && have.delete(n)) {
+          drop.push(n);
+          this.held.get(typeUrl)?.delete(n);
+        }
       }
+      touched.length = 0;
+      if (add.length === 0 && drop.length === 0) continue;
       if (this.opts.mode === 'sotw') {
         this.send({ type_url: typeUrl, version_info: this.sotwVersion.get(typeUrl) ?? '', response_nonce: this.sotwNonce.get(typeUrl) ?? '', resource_names: [...have] });
       } else this.send({ type_url: typeUrl, resource_names_subscribe: add, resource_names_unsubscribe: drop });

@@ -1,15 +1,15 @@
 /**
- * The simulated proxy's side of the wire: how requests are encoded and
- * responses decoded (counting bytes), and the endpoints of a
- * ClusterLoadAssignment (what convergence is checked against). Resource
- * versions are content hashes shared by every proxy, so each endpoint set is
- * decoded once for the whole fleet. What clusters and listeners refer to is
- * in `resource-refs.ts`.
+ * The simulated proxy's side of the wire: how requests are encoded, a plain
+ * decoding of delta responses (the replay clients'; the fleet reads its
+ * responses through `response-reader.ts`), and the endpoints of a
+ * ClusterLoadAssignment (what convergence is checked against), decoded once
+ * per distinct content. What clusters and listeners refer to is in
+ * `resource-refs.ts`.
  */
-import { createHash } from 'node:crypto';
 import type protobuf from 'protobufjs';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, messageType, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
+import { ENDPOINT_TYPE, messageType, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 import { clearRefsMemo, typeOfUrl } from './resource-refs.ts';
+import { clearSharedResources } from './shared-resources.ts';
 
 /** A delta response as received: its size on the wire and the raw bytes (kept only when recording). */
 export interface ReceivedDelta {
@@ -100,11 +100,12 @@ export interface DecodedEndpoint {
   health: string;
 }
 
-const endpointsMemo = new Map<string, DecodedEndpoint[]>();
+// By the value's identity: the fleet's shared entries hold one value per distinct content (never keyed by the server's version).
+let endpointsMemo = new WeakMap<Uint8Array, DecodedEndpoint[]>();
 
-/** The endpoints of a ClusterLoadAssignment; memoized by version. */
-export function endpointsOf(version: string, value: Uint8Array): DecodedEndpoint[] {
-  const memo = endpointsMemo.get(version);
+/** The endpoints of a ClusterLoadAssignment's encoded `value`; memoized per value object. */
+export function endpointsOf(value: Uint8Array): DecodedEndpoint[] {
+  const memo = endpointsMemo.get(value);
   if (memo) return memo;
   const cla = decodeResource(ENDPOINT_TYPE, value) as {
     endpoints?: Array<{ lb_endpoints?: Array<{ endpoint?: { address?: { socket_address?: { address?: string; port_value?: number } } }; health_status?: string }> }>;
@@ -116,14 +117,15 @@ export function endpointsOf(version: string, value: Uint8Array): DecodedEndpoint
       out.push({ address: sa?.address ?? '', port: sa?.port_value ?? 0, health: lb.health_status ?? 'UNKNOWN' });
     }
   }
-  endpointsMemo.set(version, out);
+  endpointsMemo.set(value, out);
   return out;
 }
 
 /** Forgets memoized decodings (between runs). */
 export function clearDecodeMemo(): void {
+  clearSharedResources();
   clearRefsMemo();
-  endpointsMemo.clear();
+  endpointsMemo = new WeakMap();
 }
 
 /** The types the simulated proxy subscribes to by name, keyed by what names them. */
@@ -143,49 +145,9 @@ export interface SotwRequestOut {
 export const SOTW_ADS_PATH = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
 
 let sotwRequestType: protobuf.Type | undefined;
-let sotwResponseType: protobuf.Type | undefined;
 
 /** Encodes a state-of-the-world request. */
 export function encodeSotwRequest(req: SotwRequestOut): Buffer {
   sotwRequestType ??= messageType('envoy.service.discovery.v3.DiscoveryRequest');
   return sotwRequestType.encode(req).finish() as Buffer;
-}
-
-const NAME_FIELD: Readonly<Record<string, string>> = {
-  [CLUSTER_TYPE]: 'name',
-  [LISTENER_TYPE]: 'name',
-  [ROUTE_TYPE]: 'name',
-  [SECRET_TYPE]: 'name',
-  [ENDPOINT_TYPE]: 'cluster_name',
-};
-
-/**
- * Decodes a state-of-the-world response into the delta shape: each resource's
- * name read from the message, and a content hash standing in for its version.
- * `removed` stays empty: what a SotW response leaves out is the caller's to work out.
- */
-export function decodeSotwResponse(raw: Buffer): ReceivedDelta & { versionInfo: string } {
-  sotwResponseType ??= messageType('envoy.service.discovery.v3.DiscoveryResponse');
-  const m = sotwResponseType.decode(raw) as unknown as { version_info?: string; type_url?: string; nonce?: string; resources?: Array<{ type_url?: string; value?: Uint8Array }> };
-  const typeUrl = m.type_url ?? '';
-  return {
-    size: raw.length,
-    raw,
-    typeUrl,
-    nonce: m.nonce ?? '',
-    versionInfo: m.version_info ?? '',
-    resources: (m.resources ?? []).map((any) => {
-      const value = any.value ?? new Uint8Array();
-      return { name: nameOf(typeUrl, value), version: createHash('sha256').update(value).digest('base64url').slice(0, 22), value };
-    }),
-    removed: [],
-  };
-}
-
-function nameOf(typeUrl: string, value: Uint8Array): string {
-  const field = NAME_FIELD[typeUrl];
-  if (!field) return '';
-  // Only the name field is wanted: decode and read it (the message is small next to a full toObject).
-  const msg = typeOfUrl(typeUrl).decode(value) as unknown as Record<string, unknown>;
-  return String(msg[field] ?? '');
 }

@@ -273,7 +273,7 @@ describe('what a simulated proxy subscribes to', () => {
     });
 
   it('finds RDS and SDS names in nested Anys, and the EDS name of an EDS cluster', () => {
-    const l = refsOf(LISTENER_TYPE, 'l', 'v-listener', listener(any(HCM, { stat_prefix: 'x', rds: { config_source: ads, route_config_name: 'web' } })));
+    const l = refsOf(LISTENER_TYPE, 'l', listener(any(HCM, { stat_prefix: 'x', rds: { config_source: ads, route_config_name: 'web' } })));
     expect([...l.routes]).toEqual(['web']);
     expect([...l.secrets].sort()).toEqual(['leaf', 'roots']);
     expect(l.endpoints).toEqual([]);
@@ -284,16 +284,16 @@ describe('what a simulated proxy subscribes to', () => {
       // A secret named without a config source is a static one: nothing to subscribe to.
       transport_socket: tls('Upstream', { tls_certificate_sds_secret_configs: [{ name: 'static-leaf' }] }),
     });
-    expect(refsOf(CLUSTER_TYPE, 'api.default.dc1', 'v-cluster', cluster)).toEqual({ endpoints: ['api-eds'], routes: [], secrets: [] });
+    expect(refsOf(CLUSTER_TYPE, 'api.default.dc1', cluster)).toEqual({ endpoints: ['api-eds'], routes: [], secrets: [] });
     const logical = encode('envoy.config.cluster.v3.Cluster', { name: 'local_app', type: 'STATIC' });
-    expect(refsOf(CLUSTER_TYPE, 'local_app', 'v-static', logical).endpoints).toEqual([]);
+    expect(refsOf(CLUSTER_TYPE, 'local_app', logical).endpoints).toEqual([]);
   });
 
   it('refuses (so the proxy NACKs) a resource whose nested Any does not decode or has an unknown type', () => {
     const garbage = { type_url: `type.googleapis.com/${HCM}`, value: Uint8Array.from([0x0a, 0xff, 0xff]) };
-    expect(() => refsOf(LISTENER_TYPE, 'l', 'v-bad', listener(garbage))).toThrow();
+    expect(() => refsOf(LISTENER_TYPE, 'l', listener(garbage))).toThrow();
     const unknown = { type_url: 'type.googleapis.com/example.NoSuchFilter', value: new Uint8Array() };
-    expect(() => refsOf(LISTENER_TYPE, 'l', 'v-unknown', listener(unknown))).toThrow(/NoSuchFilter/);
+    expect(() => refsOf(LISTENER_TYPE, 'l', listener(unknown))).toThrow(/NoSuchFilter/);
   });
 
   it('dials an IPv4 server by its address, without the DNS resolver', () => {
