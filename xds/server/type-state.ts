@@ -36,7 +36,7 @@ export interface TypeState {
   /** Versions a delta client declared on reconnect for names it was not sent on this stream; usually absent. */
   declared: Map<string, string> | undefined;
   /** `held` and `declared` as name → version, for the cache's watches. */
-  readonly known: KnownVersions;
+  readonly known: ReadonlyMap<string, string>;
   cancel: CancelWatch | undefined;
   answered: boolean;
   /** The latest nonce sent (0: none); a nonce is `<stream id>-<number>` on the wire. */
@@ -62,30 +62,7 @@ const NOTHING: ReadonlyMap<string, Resource> = new Map();
 
 /** A fresh state: nothing subscribed, nothing held. */
 export function newTypeState(typeUrl: ResourceTypeUrl): TypeState {
-  // `known` is in the literal (then set) so that every state has the same
-  // shape with all its fields in the object, no property array added later.
-  const st: Omit<TypeState, 'known'> & { known: KnownVersions | undefined } = {
-    typeUrl,
-    known: undefined,
-    wildcard: false,
-    names: NO_NAMES,
-    held: NOTHING,
-    heldOwned: false,
-    declared: undefined,
-    cancel: undefined,
-    answered: false,
-    lastNonce: 0,
-    unackedSince: undefined,
-    sentVersion: undefined,
-    sentAt: 0,
-    ackedVersion: undefined,
-    ackedNonce: 0,
-    ackedAt: 0,
-    nack: undefined,
-    staleRequests: 0,
-  };
-  st.known = new KnownVersions(st as TypeState);
-  return st as TypeState;
+  return new StreamTypeState(typeUrl);
 }
 
 /** Marks a type whose watch is being opened; an answer given at once clears it. */
@@ -172,27 +149,52 @@ function ownHeld(st: TypeState): Map<string, Resource> {
   return st.held as Map<string, Resource>;
 }
 
-/** A read-only name → version view of what a type's proxy holds (sent Resources, then declared versions). */
-export class KnownVersions implements ReadonlyMap<string, string> {
-  constructor(private readonly st: TypeState) {}
+/**
+ * A type's state, which is also the read-only name → version view of what its
+ * proxy holds (sent Resources, then declared versions) that the cache's
+ * watches read: one object per type per stream, not two.
+ */
+class StreamTypeState implements TypeState, ReadonlyMap<string, string> {
+  wildcard = false;
+  names: ReadonlySet<string> = NO_NAMES;
+  held: ReadonlyMap<string, Resource> = NOTHING;
+  heldOwned = false;
+  declared: Map<string, string> | undefined = undefined;
+  cancel: CancelWatch | undefined = undefined;
+  answered = false;
+  lastNonce = 0;
+  unackedSince: number | undefined = undefined;
+  sentVersion: string | undefined = undefined;
+  sentAt = 0;
+  ackedVersion: string | undefined = undefined;
+  ackedNonce = 0;
+  ackedAt = 0;
+  nack: NackState | undefined = undefined;
+  staleRequests = 0;
+
+  constructor(readonly typeUrl: ResourceTypeUrl) {}
+
+  get known(): ReadonlyMap<string, string> {
+    return this;
+  }
 
   get size(): number {
-    let n = this.st.held.size;
-    if (this.st.declared) for (const name of this.st.declared.keys()) if (!this.st.held.has(name)) n++;
+    let n = this.held.size;
+    if (this.declared) for (const name of this.declared.keys()) if (!this.held.has(name)) n++;
     return n;
   }
 
   get(name: string): string | undefined {
-    return knownVersion(this.st, name);
+    return knownVersion(this, name);
   }
 
   has(name: string): boolean {
-    return isKnown(this.st, name);
+    return isKnown(this, name);
   }
 
   *entries(): MapIterator<[string, string]> {
-    for (const [name, r] of this.st.held) yield [name, r.version];
-    if (this.st.declared) for (const [name, v] of this.st.declared) if (!this.st.held.has(name)) yield [name, v];
+    for (const [name, r] of this.held) yield [name, r.version];
+    if (this.declared) for (const [name, v] of this.declared) if (!this.held.has(name)) yield [name, v];
   }
 
   *keys(): MapIterator<string> {
