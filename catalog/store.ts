@@ -34,7 +34,11 @@ export interface CatalogStore {
 
   /** Applies all ops atomically under one new index, or none of them. Resolves once durable. */
   apply(ops: readonly CatalogOp[]): Promise<WriteResult>;
-  /** Hears every committed change, in index order; returns the unsubscribe function. */
+  /**
+   * Hears every committed change, in index order; returns the unsubscribe
+   * function. Writes committed together (SQLite's group commit) are heard
+   * one by one after the commit, so a listener may already read later ones.
+   */
   subscribe(listener: (ev: ChangeEvent) => void): () => void;
   /**
    * Resolves true as soon as one of `topics` changes past `afterIndex` (at
