@@ -80,6 +80,7 @@ export class SqliteCatalogStore implements CatalogStore {
       nodes: p('SELECT body, create_index, modify_index FROM nodes ORDER BY name'),
       service: p(`SELECT ${svcCols} FROM services WHERE node = ? AND id = ?`),
       servicesOnNode: p(`SELECT ${svcCols} FROM services WHERE node = ? ORDER BY id`),
+      serviceIdsOnNode: p('SELECT id FROM services WHERE node = ? ORDER BY id').pluck(),
       servicesByName: p(`SELECT ${svcCols} FROM services WHERE name = ? ORDER BY node, id`),
       servicesByConnect: p(`SELECT ${svcCols} FROM services WHERE connect_dest = ? ORDER BY node, id`),
       serviceNames: p(`SELECT name, body FROM services ORDER BY name`),
@@ -171,6 +172,9 @@ export class SqliteCatalogStore implements CatalogStore {
   }
   listServicesOnNode(node: string): ServiceRecord[] {
     return (this.stmt.servicesOnNode!.all(node) as ServiceRow[]).map(toService);
+  }
+  listServiceIdsOnNode(node: string): string[] {
+    return this.stmt.serviceIdsOnNode!.all(node) as string[];
   }
   listServiceInstances(serviceName: string): ServiceRecord[] {
     return (this.stmt.servicesByName!.all(serviceName) as ServiceRow[]).map(toService);

@@ -50,6 +50,8 @@ export interface CatalogStore {
   listNodes(): NodeRecord[];
   getService(node: string, serviceId: string): ServiceRecord | undefined;
   listServicesOnNode(node: string): ServiceRecord[];
+  /** The IDs of the services on a node, ordered (no records read: cheap enough to call on every write). */
+  listServiceIdsOnNode(node: string): string[];
   /** Instances of a service by name, ordered by node then ID. */
   listServiceInstances(serviceName: string): ServiceRecord[];
   /** Connect-capable instances for a destination: sidecar proxies pointing at it and native instances. */

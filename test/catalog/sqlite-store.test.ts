@@ -92,6 +92,15 @@ describe('SQLite store: transactions', () => {
     expect(s.getCAState()!.value).toBe('v2');
   });
 
+  it('lists the IDs of the services on a node, ordered, as the records are', async () => {
+    const s = memStore();
+    await s.apply([...nodeWithService('n1', makeService('web-2')), { op: 'upsertService', node: 'n1', service: makeService('api-1') }]);
+    await s.apply(nodeWithService('n2', makeService('db-1')));
+    expect(s.listServiceIdsOnNode('n1')).toEqual(['api-1', 'web-2']);
+    expect(s.listServiceIdsOnNode('n1')).toEqual(s.listServicesOnNode('n1').map((r) => r.ID));
+    expect(s.listServiceIdsOnNode('nowhere')).toEqual([]);
+  });
+
   it('deleting a node removes its services and checks', async () => {
     const s = memStore();
     await s.apply([...nodeWithService('n1', makeService('web')), { op: 'upsertCheck', check: makeCheck('n1', 'c1', { ServiceID: 'web' }) }]);

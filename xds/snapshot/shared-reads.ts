@@ -110,9 +110,9 @@ export class SharedReads {
   private readNode(store: CatalogStore, node: string): void {
     const byId = this.byId!;
     const ids: string[] = [];
-    for (const s of store.listServicesOnNode(node)) {
-      if (!byId.map.has(s.ID)) byId.map.set(s.ID, node);
-      ids.push(s.ID);
+    for (const id of store.listServiceIdsOnNode(node)) {
+      if (!byId.map.has(id)) byId.map.set(id, node);
+      ids.push(id);
     }
     if (ids.length > 0) byId.onNode.set(node, ids);
   }
