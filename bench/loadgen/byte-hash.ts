@@ -23,3 +23,18 @@ export function hashBytes(b: Uint8Array, start = 0, end = b.byteLength): number 
   for (; i < end; i++) h2 = Math.imul(h2 ^ (b[i] as number), 0x01000193);
   return (Math.imul(h1 ^ (h2 >>> 16), 0x85ebca6b) ^ h2) >>> 0;
 }
+
+/** How many bytes at each end `hashEnds` reads. */
+const ENDS = 48;
+
+/**
+ * A hash of b[start, end)'s length and of its first and last 48 bytes only:
+ * a cheap first bucket for encoded resources, whose version and type lead
+ * and whose name closes the message. Equal bytes give equal hashes; bytes
+ * that differ only in the middle collide, so callers fall back on
+ * `hashBytes` for a bucket that fills up.
+ */
+export function hashEnds(b: Uint8Array, start = 0, end = b.byteLength): number {
+  if (end - start <= 2 * ENDS) return hashBytes(b, start, end);
+  return (Math.imul(hashBytes(b, start, start + ENDS), 31) ^ hashBytes(b, end - ENDS, end) ^ (end - start)) >>> 0;
+}

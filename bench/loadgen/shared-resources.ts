@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type protobuf from 'protobufjs';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, messageType, ROUTE_TYPE, SECRET_TYPE } from '../../xds/index.ts';
 import { refsOf, typeOfUrl, type ResourceRefs } from './resource-refs.ts';
-import { hashBytes } from './byte-hash.ts';
+import { hashBytes, hashEnds } from './byte-hash.ts';
 
 /** What decoding a resource's content told: the names it refers to, or why Envoy would reject it. */
 export type ContentCheck = { ok: true; refs: ResourceRefs } | { ok: false; error: string };
@@ -54,38 +54,60 @@ export class SharedResource {
   }
 }
 
+/** A bucket: a few entries, or, once it fills up, entries by a hash of all their bytes. */
+type Bucket = SharedResource[] | Map<number, SharedResource[]>;
+
+/** Entries a bucket holds before it is split by a hash of all the bytes. */
+const BUCKET_SPLIT = 4;
+
 /**
  * Entries by response type and a hash of their bytes; whether an entry
- * matches is decided by comparing all its bytes. (Not by name: a listener
- * name such as an upstream's `<id>:127.0.0.1:<port>` recurs in every proxy
- * with content of its own.)
+ * matches is decided by comparing all its bytes. The first hash reads only
+ * the ends of the bytes (where the version, type and name lie), which is
+ * enough to tell resources apart unless one name and version carry several
+ * contents; a bucket where that happens is split by a hash of every byte.
  */
 class InternTable {
-  private readonly byType = new Map<string, Map<number, SharedResource[]>>();
+  private readonly byType = new Map<string, Map<number, Bucket>>();
 
   /** The entry of `typeUrl` whose bytes equal raw[start, end) (and whose `Any` type is `anyTypeUrl`, if given), if any. */
-  find(typeUrl: string, key: number, raw: Buffer, start: number, end: number, anyTypeUrl?: string): SharedResource | undefined {
-    const bucket = this.byType.get(typeUrl)?.get(key);
+  find(typeUrl: string, raw: Buffer, start: number, end: number, anyTypeUrl?: string): SharedResource | undefined {
+    const bucket = this.byType.get(typeUrl)?.get(hashEnds(raw, start, end));
     if (bucket === undefined) return undefined;
+    const list = Array.isArray(bucket) ? bucket : bucket.get(hashBytes(raw, start, end));
+    if (list === undefined) return undefined;
     const len = end - start;
-    for (let i = bucket.length - 1; i >= 0; i--) {
-      const e = bucket[i] as SharedResource;
+    for (const e of list) {
       if (e.bytes.length === len && raw.compare(e.bytes, 0, len, start, end) === 0 && (anyTypeUrl === undefined || e.anyTypeUrl === anyTypeUrl)) return e;
     }
     return undefined;
   }
 
-  add(key: number, entry: SharedResource): void {
+  add(entry: SharedResource): void {
     let byKey = this.byType.get(entry.typeUrl);
     if (!byKey) this.byType.set(entry.typeUrl, (byKey = new Map()));
+    const key = hashEnds(entry.bytes);
     const bucket = byKey.get(key);
-    if (bucket) bucket.push(entry);
-    else byKey.set(key, [entry]);
+    if (bucket === undefined) byKey.set(key, [entry]);
+    else if (!Array.isArray(bucket)) addByFullHash(bucket, entry);
+    else if (bucket.length < BUCKET_SPLIT) bucket.push(entry);
+    else {
+      const split = new Map<number, SharedResource[]>();
+      for (const e of [...bucket, entry]) addByFullHash(split, e);
+      byKey.set(key, split);
+    }
   }
 
   clear(): void {
     this.byType.clear();
   }
+}
+
+function addByFullHash(into: Map<number, SharedResource[]>, entry: SharedResource): void {
+  const full = hashBytes(entry.bytes);
+  const list = into.get(full);
+  if (list) list.push(entry);
+  else into.set(full, [entry]);
 }
 
 const deltaTable = new InternTable();
@@ -105,15 +127,14 @@ let resourceType: protobuf.Type | undefined;
  * decode (the response cannot be read at all).
  */
 export function sharedDeltaResource(typeUrl: string, raw: Buffer, start: number, end: number): SharedResource {
-  const key = hashBytes(raw, start, end);
-  const found = deltaTable.find(typeUrl, key, raw, start, end);
+  const found = deltaTable.find(typeUrl, raw, start, end);
   if (found) return found;
   // A copy, so the entry does not keep the whole response buffer alive.
   const bytes = copyOf(raw, start, end);
   resourceType ??= messageType('envoy.service.discovery.v3.Resource');
   const m = resourceType.decode(bytes) as unknown as RawResource;
   const entry = new SharedResource(typeUrl, m.name ?? '', m.version ?? '', m.resource?.value ?? new Uint8Array(), m.resource?.type_url ?? '', bytes);
-  deltaTable.add(key, entry);
+  deltaTable.add(entry);
   return entry;
 }
 
@@ -132,16 +153,15 @@ const NAME_FIELD: Readonly<Record<string, string>> = {
  * (SotW has no per-resource version). Throws if the value does not decode.
  */
 export function sharedSotwResource(typeUrl: string, anyTypeUrl: string, raw: Buffer, start: number, end: number): SharedResource {
-  const key = hashBytes(raw, start, end);
   // SotW entries are keyed by the value alone: the `Any`'s type URL beside it must match too.
-  const found = sotwTable.find(typeUrl, key, raw, start, end, anyTypeUrl);
+  const found = sotwTable.find(typeUrl, raw, start, end, anyTypeUrl);
   if (found) return found;
   const bytes = copyOf(raw, start, end);
   const field = NAME_FIELD[typeUrl];
   const name = field ? String((typeOfUrl(typeUrl).decode(bytes) as unknown as Record<string, unknown>)[field] ?? '') : '';
   const version = createHash('sha256').update(bytes).digest('base64url').slice(0, 22);
   const entry = new SharedResource(typeUrl, name, version, bytes, anyTypeUrl, bytes);
-  sotwTable.add(key, entry);
+  sotwTable.add(entry);
   return entry;
 }
 

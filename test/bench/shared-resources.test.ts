@@ -1,6 +1,6 @@
 /** How the simulated fleet reads responses: envelopes from the wire, resources shared by their bytes, checks done once per content. */
 import { describe, expect, it } from 'vitest';
-import { hashBytes } from '../../bench/loadgen/byte-hash.ts';
+import { hashBytes, hashEnds } from '../../bench/loadgen/byte-hash.ts';
 import { ReceivedVersions } from '../../bench/loadgen/received-versions.ts';
 import { readDeltaResponse, readSotwResponse } from '../../bench/loadgen/response-reader.ts';
 import { decodeDeltaResponse, endpointsOf } from '../../bench/loadgen/xds-codec.ts';
@@ -62,6 +62,21 @@ describe('readDeltaResponse', () => {
     expect(c.resources[0]?.content).toEqual({ ok: true, refs: { endpoints: ['web-eds'], routes: [], secrets: ['other-leaf'] } });
   });
 
+  it('keeps apart many contents under one name and version (a bucket that fills up is split by a hash of every byte)', () => {
+    // The EDS service name sits mid-message: the version and type lead, the TLS context and the name close it.
+    const body = (i: number): Record<string, unknown> => ({ ...makeCluster('db'), eds_cluster_config: { eds_config: ads, service_name: `db-${i}` } });
+    const raw = (i: number): Buffer => deltaResponse(CLUSTER_TYPE, [{ name: 'db', version: 'reused', body: body(i) }]);
+    const span = (b: Buffer): Buffer => b.subarray(b.indexOf(Buffer.from('reused')) - 2, b.lastIndexOf(Buffer.from('db')) + 2);
+    expect(hashEnds(span(raw(1)))).toBe(hashEnds(span(raw(2))));
+    const read = (i: number) => readDeltaResponse(raw(i)).resources[0];
+    const first = Array.from({ length: 12 }, (_, i) => read(i));
+    expect(new Set(first).size).toBe(12);
+    for (let i = 0; i < 12; i++) {
+      expect(read(i)).toBe(first[i]);
+      expect(read(i)?.content).toMatchObject({ ok: true, refs: { endpoints: [`db-${i}`] } });
+    }
+  });
+
   it('marks for a NACK a resource that does not decode, names an unknown type, or is not of the response type — for every proxy that gets it', () => {
     const bad = (anyType: string, value: Uint8Array): Buffer =>
       encode('envoy.service.discovery.v3.DeltaDiscoveryResponse', { type_url: LISTENER_TYPE, nonce: 'n', resources: [{ name: 'l', version: 'v', resource: { type_url: anyType, value } }] });
@@ -117,6 +132,10 @@ describe('hashBytes', () => {
     other[150] = (other[150] as number) ^ 1;
     expect(hashBytes(other)).not.toBe(hashBytes(data));
     expect(hashBytes(data, 0, 3)).not.toBe(hashBytes(data, 0, 2));
+    data.copy(shifted, 1);
+    expect(hashEnds(shifted, 1, 1 + data.length)).toBe(hashEnds(data));
+    // Only the ends count: a change in the middle keeps the cheap hash (the full one tells them apart).
+    expect(hashEnds(other)).toBe(hashEnds(data));
   });
 });
 
