@@ -58,6 +58,7 @@ export class HealthSync {
   private readonly writesInFlight = new Map<string, number>();
   private readonly maxOutputBytes: number;
   private unsubscribe: (() => void) | undefined;
+  private reconcileQueued = false;
 
   constructor(
     private readonly store: CatalogStore,
@@ -89,6 +90,7 @@ export class HealthSync {
   /** Stops probing and following the store. */
   stop(): void {
     this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.runner.stop();
   }
 
@@ -98,7 +100,13 @@ export class HealthSync {
   }
 
   private onChange(ev: ChangeEvent): void {
-    if (ev.nodes.has(this.node)) this.reconcile();
+    if (!ev.nodes.has(this.node) || this.reconcileQueued) return;
+    // Once for all the events of a group commit (published together): each reconcile lists every check on the node.
+    this.reconcileQueued = true;
+    queueMicrotask(() => {
+      this.reconcileQueued = false;
+      if (this.unsubscribe) this.reconcile();
+    });
   }
 
   private reconcile(): void {
