@@ -27,7 +27,7 @@ import { flavourOf } from './node-flavour.ts';
 import { compactNode } from './compact-node.ts';
 import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
-import { closeWatch, dropHeld, holdResource, isKnown, newTypeState, openWatch, shareHeld, typeStatusOf, typeVersion, type TypeState } from './type-state.ts';
+import { closeWatch, dropHeld, holdResource, isKnown, newTypeState, openWatch, shareHeld, typeStatusOf, typeVersion, TypeStates, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 import { shareNames } from './shared-names.ts';
 
@@ -60,7 +60,7 @@ export interface AdsStreamContext {
 
 /** The server-side state machine of one ADS stream. */
 export class AdsStream {
-  private readonly types = new Map<ResourceTypeUrl, TypeState>();
+  private readonly types = new TypeStates();
   private readonly pending: PendingAnswers;
   private readonly answer: (response: WatchResponse) => void;
   /** The call refused a write and has not drained since. */
@@ -226,7 +226,7 @@ export class AdsStream {
 
   private newState(typeUrl: ResourceTypeUrl): TypeState {
     const st = newTypeState(typeUrl);
-    this.types.set(typeUrl, st);
+    this.types.add(st);
     return st;
   }
 

@@ -9,6 +9,11 @@ import { ADS_PUSH_ORDER, CLUSTER_TYPE, ENDPOINT_TYPE, type ResourceTypeUrl } fro
 import type { AdsMode } from './proxy-status.ts';
 import { isKnown, knownVersion, type TypeState } from './type-state.ts';
 
+/** A stream's state per type, as the plan reads it. */
+interface StreamTypes {
+  get(typeUrl: ResourceTypeUrl): TypeState | undefined;
+}
+
 /** Types whose removals go out after every other push of a change (make-before-break). */
 const REMOVED_LAST: ReadonlySet<ResourceTypeUrl> = new Set([CLUSTER_TYPE, ENDPOINT_TYPE]);
 
@@ -30,7 +35,7 @@ export interface PlannedResponse {
  * Names of other types to send again even if unchanged: Envoy re-warms a
  * cluster (listener) that changed and waits for its endpoints (routes).
  */
-export function dependentNames(types: ReadonlyMap<ResourceTypeUrl, TypeState>, batch: ReadonlyMap<ResourceTypeUrl, WatchResponse>): Map<ResourceTypeUrl, Set<string>> {
+export function dependentNames(types: StreamTypes, batch: ReadonlyMap<ResourceTypeUrl, WatchResponse>): Map<ResourceTypeUrl, Set<string>> {
   const forced = new Map<ResourceTypeUrl, Set<string>>();
   for (const [typeUrl, answer] of batch) {
     const st = types.get(typeUrl);
@@ -53,7 +58,7 @@ export function dependentNames(types: ReadonlyMap<ResourceTypeUrl, TypeState>, b
 /** The responses a batch becomes, in the order they must be written; `forced` names are sent even when the proxy holds them. */
 export function planPush(
   mode: AdsMode,
-  types: ReadonlyMap<ResourceTypeUrl, TypeState>,
+  types: StreamTypes,
   batch: ReadonlyMap<ResourceTypeUrl, WatchResponse>,
   forced: ReadonlyMap<ResourceTypeUrl, ReadonlySet<string>>,
 ): PlannedResponse[] {

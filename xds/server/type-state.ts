@@ -65,6 +65,26 @@ export function newTypeState(typeUrl: ResourceTypeUrl): TypeState {
   return new StreamTypeState(typeUrl);
 }
 
+/** A stream's types, in the order first requested: at most five, so an array rather than a Map per stream. */
+export class TypeStates {
+  private list: readonly TypeState[] = [];
+
+  get(typeUrl: ResourceTypeUrl): TypeState | undefined {
+    for (const st of this.list) if (st.typeUrl === typeUrl) return st;
+    return undefined;
+  }
+
+  /** Adds a type not held yet. */
+  add(st: TypeState): void {
+    // A copy of the exact length: a push would leave room for more.
+    this.list = [...this.list, st];
+  }
+
+  values(): IterableIterator<TypeState> {
+    return this.list.values();
+  }
+}
+
 /** Marks a type whose watch is being opened; an answer given at once clears it. */
 const OPENING: CancelWatch = () => {};
 
