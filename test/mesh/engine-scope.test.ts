@@ -71,3 +71,34 @@ it("a wildcard intention rebuilds every destination whose authorization it chang
   expect(h.server.xdsCache.getSnapshot('api-sidecar-proxy')).toBe(before.get('api'));
   expect(published() - buildsBefore).toBe(2);
 });
+
+it("a new instance of a service on another node touches none of the service's existing sidecars; a change of a sidecar's own registration rebuilds it", async () => {
+  await h.server.engine.settled();
+  const gathers = (): number => {
+    const s = h.server.engine.stats();
+    return s.builds + s.unchangedBuilds + s.patchedBuilds;
+  };
+  const apiBefore = h.server.xdsCache.getSnapshot('api-sidecar-proxy');
+  const before = gathers();
+  // api-2 on node n2: web's sidecar gets the new endpoint (a patch); api's own sidecar is not even gathered.
+  await h.api('PUT', '/v1/catalog/register', { Node: 'n2', Address: '10.2.0.1', Service: { ID: 'api-2', Service: 'api', Port: 8080 } });
+  await h.api('PUT', '/v1/catalog/register', {
+    Node: 'n2',
+    Address: '10.2.0.1',
+    SkipNodeUpdate: true,
+    Service: { ID: 'api-2-sidecar-proxy', Kind: 'connect-proxy', Service: 'api-sidecar-proxy', Port: 21000, Proxy: { DestinationServiceName: 'api', DestinationServiceID: 'api-2' } },
+  });
+  await h.server.engine.settled();
+  expect(gathers() - before).toBe(1);
+  expect(h.server.xdsCache.getSnapshot('api-sidecar-proxy')).toBe(apiBefore);
+  // web's sidecar re-registered with a second upstream: its own registration changed, so it is rebuilt with db's cluster.
+  const buildsBefore = h.server.engine.stats().builds;
+  await h.api('PUT', '/v1/agent/service/register', {
+    ID: 'web',
+    Name: 'web',
+    Port: 8080,
+    Connect: { SidecarService: { Proxy: { Upstreams: [{ DestinationName: 'api', LocalBindPort: 9191 }, { DestinationName: 'db', LocalBindPort: 9192 }] } } },
+  });
+  expect(await eventually(async () => [...(h.server.xdsCache.getSnapshot('web-sidecar-proxy')?.get(CLUSTER_TYPE)?.keys() ?? [])].some((n) => n.startsWith('db.')), 3000)).toBe(true);
+  expect(h.server.engine.stats().builds).toBeGreaterThan(buildsBefore);
+});

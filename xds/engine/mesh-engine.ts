@@ -18,7 +18,11 @@ import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, ty
 import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
 import { FlushThrottle } from './flush-throttle.ts';
+import { RegistrationIndex } from './registration-index.ts';
+import { newTrackedProxy, type ProxyProblem, type TrackedProxy } from './tracked-proxy.ts';
 import { AUTHORIZATION_INPUT, inputsOf, sameInputs, TRUST_DOMAIN_INPUT } from './build-inputs.ts';
+
+export type { ProxyProblem } from './tracked-proxy.ts';
 
 /** Everything the engine needs. */
 export interface MeshEngineOptions extends GatherContext {
@@ -28,29 +32,6 @@ export interface MeshEngineOptions extends GatherContext {
   coalesceMs?: number;
   /** How long a proxy with no open watch is kept before it is forgotten (ms). Default 60 s. */
   idleForgetMs?: number;
-}
-
-/** Why a proxy has no (new) configuration, or which part of what it asked for it cannot have, for `/v1/xds/proxies`. */
-export interface ProxyProblem {
-  nodeId: string;
-  message: string;
-  since: string;
-}
-
-interface TrackedProxy {
-  watches: number;
-  /** Listener names asked for by name (proxyless gRPC). */
-  listenerNames: Map<string, number>;
-  /** The service whose leaf this proxy carries. */
-  identityService: string | undefined;
-  problem: ProxyProblem | undefined;
-  /** The last build failed: its dependencies may be incomplete (an unknown node id names nothing), so any change retries it. */
-  failed: boolean;
-  /** What its last published build was made from (see inputsOf); an equal gather needs no build. */
-  inputs: readonly unknown[] | undefined;
-  /** What its last gather read, as indexed in `dependents`. */
-  indexed: SnapshotDependencies | undefined;
-  idleTimer: NodeJS.Timeout | undefined;
 }
 
 /** Proxies rebuilt between two yields to the event loop. */
@@ -69,6 +50,8 @@ export class MeshEngine implements ConfigWatcher {
   private readonly memo = new SharedBuilds();
   /** Dependency key → the proxies whose last snapshot read it, so a change finds its proxies without a scan. */
   private readonly dependents = new DependencyIndex();
+  /** Where each proxy's own registration is, for the changes that write it. */
+  private readonly registrations = new RegistrationIndex();
   /** Proxies whose last build failed: any change retries them. */
   private readonly failedIds = new Set<string>();
   private readonly dirty = new Set<string>();
@@ -178,7 +161,7 @@ export class MeshEngine implements ConfigWatcher {
   private track(nodeId: string): TrackedProxy {
     let p = this.proxies.get(nodeId);
     if (!p) {
-      p = { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, inputs: undefined, indexed: undefined, idleTimer: undefined };
+      p = newTrackedProxy();
       this.proxies.set(nodeId, p);
     }
     if (p.idleTimer) {
@@ -215,6 +198,7 @@ export class MeshEngine implements ConfigWatcher {
     this.failedIds.delete(nodeId);
     this.dependents.update(nodeId, p.indexed, NO_DEPS);
     p.indexed = undefined;
+    this.registrations.place(nodeId, undefined);
     this.opts.cache.clearSnapshot(nodeId);
   }
 
@@ -224,6 +208,7 @@ export class MeshEngine implements ConfigWatcher {
     if (ev.ca) this.onRootsChanged();
     // Committed just now (the store publishes after its transaction): the start of convergence.
     const since = Date.now();
+    this.registrations.affected(ev, (id) => this.markDirty(id, since));
     this.dependents.affected(
       ev,
       refresh.changed,
@@ -402,6 +387,7 @@ export class MeshEngine implements ConfigWatcher {
       if (!this.proxies.has(nodeId)) return;
       this.dependents.update(nodeId, p.indexed, gathered.deps);
       p.indexed = gathered.deps;
+      this.registrations.place(nodeId, gathered.deps.registration);
       if (!gathered.ok) return this.setProblem(nodeId, p, gathered.reason);
       p.identityService = gathered.snapshot.identity.service;
       const inputs = inputsOf(gathered.snapshot, gathered.notes);

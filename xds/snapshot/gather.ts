@@ -45,12 +45,18 @@ export interface GatherContext {
 
 /** What a proxy's snapshot read, so a change to any of them rebuilds it. */
 export interface SnapshotDependencies {
-  /** Its own registration (by service name, as change events name services). */
+  /** Service names whose every registration it depends on (none today: its own registration is `registration`). */
   services: string[];
   /** Services whose connect-capable endpoints it uses. */
   connect: string[];
   /** `kind/name` of config entries it read. */
   configEntries: string[];
+  /**
+   * Its own registration: the node it is on and its service name (change
+   * events name the nodes and the services they touched). Not by service name
+   * alone: a new instance of its service is not a change of this proxy.
+   */
+  registration?: { node: string; service: string };
 }
 
 /**
@@ -221,7 +227,7 @@ export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, r
   const deps: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
   const svc = ctx.shared ? ctx.shared.serviceById(ctx.store, proxyId) : findServiceById(ctx.store, proxyId);
   if (!svc) return { ok: false, reason: `no service registered with ID "${proxyId}" (node.id must be the proxy's service ID)`, deps };
-  deps.services.push(svc.Service);
+  deps.registration = { node: svc.Node, service: svc.Service };
   const node = ctx.shared ? ctx.shared.node(ctx.store, svc.Node) : ctx.store.getNode(svc.Node);
   const address = svc.Address || node?.Address || '127.0.0.1';
   const trustDomain = ctx.identity.trustDomain();
