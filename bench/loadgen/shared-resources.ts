@@ -7,9 +7,9 @@
  *
  * The key is the bytes themselves: a hash of them picks a bucket and a
  * comparison of all the bytes decides, so two resources share an entry only
- * when their bytes are equal. Nothing here trusts the server's version strings (the server is
- * what is under test): a version that names two contents gives two entries,
- * and each is checked on its own bytes.
+ * when their bytes are equal. Nothing here trusts the server's version
+ * strings (the server is what is under test): a version that names two
+ * contents gives two entries, and each is checked on its own bytes.
  */
 import { createHash } from 'node:crypto';
 import type protobuf from 'protobufjs';

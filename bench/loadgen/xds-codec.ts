@@ -45,11 +45,48 @@ interface RawDelta {
 let requestType: protobuf.Type | undefined;
 let responseType: protobuf.Type | undefined;
 
-/** Encodes a delta request. */
+/** Encodes a delta request (byte for byte as protobufjs would). */
 export function encodeDeltaRequest(req: DeltaRequestOut): Buffer {
+  // ACKs and subscription changes — nearly every request — are strings only: written straight into one buffer.
+  if (req.node === undefined && req.initial_resource_versions === undefined && req.error_detail === undefined) return encodeStringsOnly(req);
   requestType ??= messageType(DELTA_REQUEST);
   // The request is already in the message's own shape (keepCase names, no enums or longs): encode it as it is, without a fromObject copy.
   return requestType.encode(req).finish() as Buffer;
+}
+
+/** DeltaDiscoveryRequest's string fields, by field number (protobufjs writes fields in that order). */
+function encodeStringsOnly(req: DeltaRequestOut): Buffer {
+  const fields: Array<[number, string]> = [[2, req.type_url]];
+  for (const n of req.resource_names_subscribe ?? []) fields.push([3, n]);
+  for (const n of req.resource_names_unsubscribe ?? []) fields.push([4, n]);
+  if (req.response_nonce !== undefined) fields.push([6, req.response_nonce]);
+  let size = 0;
+  for (const [, v] of fields) {
+    const len = Buffer.byteLength(v);
+    size += 1 + varintSize(len) + len;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const [field, v] of fields) {
+    out[at++] = (field << 3) | 2;
+    let len = Buffer.byteLength(v);
+    while (len > 0x7f) {
+      out[at++] = (len & 0x7f) | 0x80;
+      len >>>= 7;
+    }
+    out[at++] = len;
+    at += out.write(v, at);
+  }
+  return out;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n > 0x7f) {
+    n >>>= 7;
+    size++;
+  }
+  return size;
 }
 
 /** Decodes a delta response without decoding the resources inside it. */

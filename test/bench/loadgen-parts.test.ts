@@ -305,5 +305,15 @@ describe('what a simulated proxy subscribes to', () => {
     const t = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
     const req = { node: { id: 'p', cluster: 'web', user_agent_name: 'envoy' }, type_url: CLUSTER_TYPE, resource_names_subscribe: ['a'], response_nonce: 'n1', error_detail: { code: 3, message: 'no' } };
     expect(Buffer.from(encodeDeltaRequest(req))).toEqual(Buffer.from(t.encode(t.fromObject(req)).finish()));
+    // ACKs and subscription changes take a shorter path: the same bytes.
+    const long = 'x'.repeat(200);
+    for (const plain of [
+      { type_url: CLUSTER_TYPE, response_nonce: 'n2' },
+      { type_url: CLUSTER_TYPE, response_nonce: '' },
+      { type_url: LISTENER_TYPE, resource_names_subscribe: [] },
+      { type_url: LISTENER_TYPE, resource_names_subscribe: ['a', long, 'ünïcode'], resource_names_unsubscribe: ['b'] },
+    ]) {
+      expect(Buffer.from(encodeDeltaRequest(plain))).toEqual(Buffer.from(t.encode(t.fromObject(plain)).finish()));
+    }
   });
 });
