@@ -86,6 +86,7 @@ export class MeshEngine implements ConfigWatcher {
     let namesChanged = false;
     if (request.typeUrl === LISTENER_TYPE && !request.wildcard) {
       for (const n of request.names) {
+        proxy.listenerNames ??= new Map();
         const count = proxy.listenerNames.get(n) ?? 0;
         if (count === 0) namesChanged = true;
         proxy.listenerNames.set(n, count + 1);
@@ -177,9 +178,9 @@ export class MeshEngine implements ConfigWatcher {
     p.watches--;
     if (request.typeUrl === LISTENER_TYPE && !request.wildcard) {
       for (const n of request.names) {
-        const count = (p.listenerNames.get(n) ?? 1) - 1;
-        if (count <= 0) p.listenerNames.delete(n);
-        else p.listenerNames.set(n, count);
+        const count = (p.listenerNames?.get(n) ?? 1) - 1;
+        if (count > 0) p.listenerNames?.set(n, count);
+        else if (p.listenerNames?.delete(n) && p.listenerNames.size === 0) p.listenerNames = undefined;
       }
     }
     if (p.watches <= 0 && !this.closed) {
@@ -383,7 +384,7 @@ export class MeshEngine implements ConfigWatcher {
     const since = this.dirtySince.get(nodeId);
     this.dirtySince.delete(nodeId);
     try {
-      const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...p.listenerNames.keys()] });
+      const gathered = await gatherProxySnapshot({ ...this.opts, shared: this.shared }, nodeId, { listeners: [...(p.listenerNames?.keys() ?? [])] });
       if (!this.proxies.has(nodeId)) return;
       this.dependents.update(nodeId, p.indexed, gathered.deps);
       p.indexed = gathered.deps;

@@ -11,8 +11,8 @@ export interface ProxyProblem {
 /** What the engine keeps per connected proxy. */
 export interface TrackedProxy {
   watches: number;
-  /** Listener names asked for by name (proxyless gRPC). */
-  listenerNames: Map<string, number>;
+  /** Listener names asked for by name (proxyless gRPC); none for a sidecar, which asks for all. */
+  listenerNames: Map<string, number> | undefined;
   /** The service whose leaf this proxy carries. */
   identityService: string | undefined;
   problem: ProxyProblem | undefined;
@@ -27,5 +27,5 @@ export interface TrackedProxy {
 
 /** A proxy just seen, with nothing built yet. */
 export function newTrackedProxy(): TrackedProxy {
-  return { watches: 0, listenerNames: new Map(), identityService: undefined, problem: undefined, failed: false, inputs: undefined, indexed: undefined, idleTimer: undefined };
+  return { watches: 0, listenerNames: undefined, identityService: undefined, problem: undefined, failed: false, inputs: undefined, indexed: undefined, idleTimer: undefined };
 }

@@ -95,7 +95,8 @@ export function buildClusters(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Buil
         memo.byKey(memoKey('local-app', localAppAddress, localAppPort, protocol), () => localAppCluster(localAppAddress, localAppPort, protocol)),
         ...s.upstreams.flatMap((u) =>
           upstreamTargets(td, u).map((t) =>
-            memo.byIdentity(u, `cluster-envoy\0${td}\0${t.name}`, () =>
+            // Keyed by content, not by the upstream: every proxy with this destination shares one object.
+            memo.byKey(memoKey('cluster-envoy', td, u.protocol, t), () =>
               edsCluster(t, 'envoy', envoyUpstreamTls(t.name, td, t.destination, t.alsoAccept), http2Options(u.protocol)),
             ),
           ),
@@ -107,7 +108,7 @@ export function buildClusters(s: ProxySnapshot, memo: BuildMemo = NO_MEMO): Buil
       return uniqueByName(
         s.upstreams.flatMap((u) =>
           upstreamTargets(td, u).map((t) =>
-            memo.byIdentity(u, `cluster-grpc\0${td}\0${instance}\0${t.name}`, () => edsCluster(t, 'grpc', grpcUpstreamTls(instance, td, t.destination, t.alsoAccept), {})),
+            memo.byKey(memoKey('cluster-grpc', td, instance, t), () => edsCluster(t, 'grpc', grpcUpstreamTls(instance, td, t.destination, t.alsoAccept), {})),
           ),
         ),
       );

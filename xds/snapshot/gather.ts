@@ -153,20 +153,23 @@ interface UpstreamDeclaration {
 
 /** An upstream's snapshot, shared with every proxy declaring it the same way; adds what it read to `deps`. */
 function upstreamSnapshot(ctx: GatherContext, deps: SnapshotDependencies, u: UpstreamDeclaration, errors: string[]): UpstreamSnapshot {
-  const gather = (): SharedUpstream => {
-    const own: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
-    const found: string[] = [];
-    const snapshot = gatherUpstream(ctx, own, u, found);
-    return { snapshot, deps: own, ...(found.length > 0 ? { error: found.join('; ') } : {}) };
-  };
   const { id, destination, local, protocolOverride, connectTimeoutMs } = u;
   const key = [id, destination.service, destination.namespace, destination.datacenter, local.address, local.port, protocolOverride ?? '', connectTimeoutMs ?? '', ctx.identity.trustDomain()].join('\0');
-  const got = ctx.shared ? ctx.shared.upstream(ctx.store, key, gather) : gather();
+  // An inline arrow: SharedReads keeps it (to regather), and a named one would carry a property array of its own under tsx.
+  const got = ctx.shared ? ctx.shared.upstream(ctx.store, key, () => sharedUpstreamOf(ctx, u)) : sharedUpstreamOf(ctx, u);
   deps.services.push(...got.deps.services);
   deps.connect.push(...got.deps.connect);
   deps.configEntries.push(...got.deps.configEntries);
   if (got.error !== undefined) errors.push(got.error);
   return got.snapshot;
+}
+
+/** An upstream gathered with its own dependencies, as SharedReads keeps it. */
+function sharedUpstreamOf(ctx: GatherContext, u: UpstreamDeclaration): SharedUpstream {
+  const own: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+  const found: string[] = [];
+  const snapshot = gatherUpstream(ctx, own, u, found);
+  return { snapshot, deps: own, ...(found.length > 0 ? { error: found.join('; ') } : {}) };
 }
 
 function gatherUpstream(ctx: GatherContext, deps: SnapshotDependencies, u: UpstreamDeclaration, errors: string[]): UpstreamSnapshot {
