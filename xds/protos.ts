@@ -75,5 +75,10 @@ export function envoyRoot(): protobuf.Root {
 
 /** Looks up a message type by its full name (`envoy.config.cluster.v3.Cluster`). */
 export function messageType(fullName: string): protobuf.Type {
-  return envoyRoot().lookupType(fullName);
+  let type = typesByName.get(fullName);
+  if (!type) typesByName.set(fullName, (type = envoyRoot().lookupType(fullName)));
+  return type;
 }
+
+/** Looked up once: protobufjs walks its namespaces on every lookup, and encoding asks for the same few types all the time. */
+const typesByName = new Map<string, protobuf.Type>();

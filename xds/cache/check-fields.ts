@@ -38,6 +38,24 @@ export function findFieldError(type: protobuf.Type, value: unknown, path = ''): 
   return undefined;
 }
 
+/** The message type an Any names, looked up once per root and name; null when the root has none. */
+function anyType(root: protobuf.Namespace, name: string): protobuf.Type | null {
+  let byName = anyTypes.get(root);
+  if (!byName) anyTypes.set(root, (byName = new Map()));
+  let type = byName.get(name);
+  if (type === undefined) {
+    try {
+      type = root.lookupType(name);
+    } catch {
+      type = null;
+    }
+    byName.set(name, type);
+  }
+  return type;
+}
+
+const anyTypes = new WeakMap<protobuf.Namespace, Map<string, protobuf.Type | null>>();
+
 function checkAny(type: protobuf.Type, value: Record<string, unknown>, path: string): string | undefined {
   const typeName = value['@type'];
   if (typeName === undefined) {
@@ -48,12 +66,8 @@ function checkAny(type: protobuf.Type, value: Record<string, unknown>, path: str
   }
   if (typeof typeName !== 'string') return `${path}.@type: expected a type URL string`;
   const name = typeName.slice(typeName.lastIndexOf('/') + 1);
-  let inner: protobuf.Type;
-  try {
-    inner = type.root.lookupType(name);
-  } catch {
-    return `${path}.@type: unknown message type "${typeName}"`;
-  }
+  const inner = anyType(type.root, name);
+  if (!inner) return `${path}.@type: unknown message type "${typeName}"`;
   const rest: Record<string, unknown> = { ...value };
   delete rest['@type'];
   return findFieldError(inner, rest, path);
