@@ -68,7 +68,9 @@ function nextMessage(child: ChildProcess, kind: string, who: string): Promise<Me
 }
 
 function forkChild(file: string, args: string[]): ChildProcess {
-  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The replay clients get the young-generation size the simulated fleet runs with (package.json's bench script).
+  const execArgv = ['--import', 'tsx', ...process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'))];
+  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 async function stopChild(child: ChildProcess | undefined): Promise<void> {

@@ -27,7 +27,8 @@ import { flavourOf } from './node-flavour.ts';
 import { compactNode } from './compact-node.ts';
 import { PendingAnswers } from './pending-answers.ts';
 import { dependentNames, planPush } from './push-plan.ts';
-import { closeWatch, dropHeld, holdResource, isKnown, newTypeState, openWatch, shareHeld, typeStatusOf, typeVersion, TypeStates, type TypeState } from './type-state.ts';
+import { setVersion } from './set-version.ts';
+import { closeWatch, dropHeld, holdResource, isKnown, newTypeState, openWatch, shareHeld, typeStatusOf, TypeStates, type TypeState } from './type-state.ts';
 import type { StreamObserver } from './traffic.ts';
 import { shareNames } from './shared-names.ts';
 
@@ -390,7 +391,7 @@ export class AdsStream {
     for (const n of removed) dropHeld(st, n);
     const nonce = ++this.nonces;
     const response: OutgoingDiscoveryResponse = {
-      version_info: typeVersion(resources),
+      version_info: setVersion(resources),
       resources: resources.map((r) => r.any),
       type_url: st.typeUrl,
       nonce: this.nonceText(nonce),
@@ -404,7 +405,7 @@ export class AdsStream {
     for (const n of removed) dropHeld(st, n);
     const nonce = ++this.nonces;
     const response: OutgoingDeltaDiscoveryResponse = {
-      system_version_info: typeVersion(st.held.values()),
+      system_version_info: setVersion(st.held.values()),
       resources: upserts.map((r) => r.delta),
       type_url: st.typeUrl,
       removed_resources: removed,

@@ -5,7 +5,6 @@
  * version), which is the cache's own map whenever the proxy holds exactly a
  * snapshot's set; times and nonces are numbers, formatted only when read.
  */
-import { createHash } from 'node:crypto';
 import type { CancelWatch, Resource, WatchRequest } from '../cache/index.ts';
 import type { ResourceTypeUrl } from '../type-urls.ts';
 import type { TypeStatus } from './proxy-status.ts';
@@ -234,13 +233,6 @@ class StreamTypeState implements TypeState, ReadonlyMap<string, string> {
   }
 }
 
-/** A hash naming the set of (name, version) pairs a type holds: version_info of SotW responses. */
-export function typeVersion(resources: Iterable<Resource>): string {
-  const entries = [...resources].map((r) => `${r.name}\0${r.version}`).sort();
-  // 12 bytes are 16 base64url characters: a string of its own, where slicing
-  // the full digest's text would keep that 43-character text alive with it.
-  return createHash('sha256').update(entries.join('\n')).digest().subarray(0, 12).toString('base64url');
-}
 
 /** True when both sets hold the same names. */
 export function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
