@@ -8,10 +8,19 @@ import protobuf from 'protobufjs';
 
 const ANY_TYPE = '.google.protobuf.Any';
 
+/** True for google.protobuf.Any (remembered per type: protobufjs computes `fullName` by walking the parents on every read). */
+export function isAnyType(type: protobuf.Type): boolean {
+  let any = anyTypes.get(type);
+  if (any === undefined) anyTypes.set(type, (any = type.fullName === ANY_TYPE));
+  return any;
+}
+
+const anyTypes = new WeakMap<protobuf.Type, boolean>();
+
 /** Returns the first problem found as a sentence naming the field path, or undefined when the object fits the type. */
 export function findFieldError(type: protobuf.Type, value: unknown, path = ''): string | undefined {
   if (!isPlainObject(value)) return `${path || 'resource'}: expected an object for ${type.fullName.slice(1)}`;
-  if (type.fullName === ANY_TYPE) return checkAny(type, value, path);
+  if (isAnyType(type)) return checkAny(type, value, path);
   for (const [key, child] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
     const field = type.fields[key];
@@ -40,8 +49,8 @@ export function findFieldError(type: protobuf.Type, value: unknown, path = ''): 
 
 /** The message type an Any names, looked up once per root and name; null when the root has none. */
 function anyType(root: protobuf.Namespace, name: string): protobuf.Type | null {
-  let byName = anyTypes.get(root);
-  if (!byName) anyTypes.set(root, (byName = new Map()));
+  let byName = typesNamedByAny.get(root);
+  if (!byName) typesNamedByAny.set(root, (byName = new Map()));
   let type = byName.get(name);
   if (type === undefined) {
     try {
@@ -54,7 +63,7 @@ function anyType(root: protobuf.Namespace, name: string): protobuf.Type | null {
   return type;
 }
 
-const anyTypes = new WeakMap<protobuf.Namespace, Map<string, protobuf.Type | null>>();
+const typesNamedByAny = new WeakMap<protobuf.Namespace, Map<string, protobuf.Type | null>>();
 
 function checkAny(type: protobuf.Type, value: Record<string, unknown>, path: string): string | undefined {
   const typeName = value['@type'];

@@ -12,9 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import protobuf from 'protobufjs';
-import { findFieldError } from './check-fields.ts';
-
-const ANY_TYPE = '.google.protobuf.Any';
+import { findFieldError, isAnyType } from './check-fields.ts';
 
 /** A shared part's encoding: its bytes and a digest of them (for content keys). */
 interface EncodedPart {
@@ -45,7 +43,7 @@ function isSharedPart(v: unknown): v is object {
 
 /** The shared parts directly in `obj`'s message fields (by field number), or undefined when it has none. */
 function splitOf(type: protobuf.Type, obj: Readonly<Record<string, unknown>>): Split | undefined {
-  if (type.fullName === ANY_TYPE) return undefined;
+  if (isAnyType(type)) return undefined;
   let parts: PartField[] | undefined;
   for (const key of Object.keys(obj)) {
     const v = obj[key];

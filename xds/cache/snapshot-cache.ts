@@ -141,6 +141,9 @@ function isResource(v: Resource | ResourceObject): v is Resource {
   return typeof (v as Resource).version === 'string' && typeof (v as Resource).any === 'object' && (v as Resource).delta !== undefined;
 }
 
+/** The smallest table size worth sweeping. */
+const MIN_SWEEP_AT = 4096;
+
 /** A watchable cache of per-node snapshots. */
 export class SnapshotCache implements ConfigWatcher {
   private readonly snapshots = new Map<string, NodeSnapshot>();
@@ -156,6 +159,8 @@ export class SnapshotCache implements ConfigWatcher {
   // node → type → the earliest commit time of a change not yet handed to a watch.
   private readonly undelivered = new Map<string, Map<ResourceTypeUrl, number>>();
   private encodings = 0;
+  /** Table size at which the next sweep runs. */
+  private sweepAt = MIN_SWEEP_AT;
 
   /**
    * Encodes a resource object, or returns the shared Resource with equal
@@ -173,7 +178,7 @@ export class SnapshotCache implements ConfigWatcher {
       this.encodings++;
       resource = this.intern(encodeResource(typeUrl, obj));
       if (contentKey !== undefined) this.byContent.set(contentKey, new WeakRef(resource));
-      if (this.byContent.size > 4096 && this.byContent.size % 1024 === 0) this.sweep();
+      if (this.byContent.size >= this.sweepAt) this.sweep();
     }
     let perType = this.byObject.get(obj);
     if (!perType) this.byObject.set(obj, (perType = new Map()));
@@ -354,13 +359,19 @@ export class SnapshotCache implements ConfigWatcher {
     if (held) return held;
     this.interned.set(key, new WeakRef(resource));
     this.canonical.add(resource);
-    if (this.interned.size > 4096 && this.interned.size % 1024 === 0) this.sweep();
+    if (this.interned.size >= this.sweepAt) this.sweep();
     return resource;
   }
 
+  /**
+   * Drops the keys of Resources no one holds any more. The next sweep comes
+   * when a table has doubled from what this one left, so sweeping costs a
+   * constant per insertion however many resources are alive.
+   */
   private sweep(): void {
     for (const [key, ref] of this.interned) if (!ref.deref()) this.interned.delete(key);
     for (const [key, ref] of this.byContent) if (!ref.deref()) this.byContent.delete(key);
+    this.sweepAt = Math.max(MIN_SWEEP_AT, 2 * Math.max(this.interned.size, this.byContent.size));
   }
 }
 
