@@ -49,8 +49,8 @@ export const NO_MEMO: BuildMemo = {
 export class SharedBuilds implements BuildMemo {
   private current = new Map<string, BuiltResource>();
   private previous = new Map<string, BuiltResource>();
-  private readonly identity = new WeakMap<object, Map<string, BuiltResource>>();
-  private readonly parts = new WeakMap<object, Map<string, object>>();
+  private readonly identity = new WeakMap<object, KeyedSlot<BuiltResource>>();
+  private readonly parts = new WeakMap<object, KeyedSlot<object>>();
   private readonly slots = new Map<string, { values: readonly unknown[]; built: BuiltResource }>();
   private hits = 0;
   private misses = 0;
@@ -73,25 +73,23 @@ export class SharedBuilds implements BuildMemo {
   }
 
   byIdentity(inputs: object, key: string, build: () => BuiltResource): BuiltResource {
-    let byKey = this.identity.get(inputs);
-    if (!byKey) this.identity.set(inputs, (byKey = new Map()));
-    let built = byKey.get(key);
-    if (built) {
+    const held = slotGet(this.identity.get(inputs), key);
+    if (held) {
       this.hits++;
-      return built;
+      return held;
     }
     this.misses++;
-    built = build();
-    byKey.set(key, built);
+    const built = build();
+    this.identity.set(inputs, slotSet(this.identity.get(inputs), key, built));
     return built;
   }
 
   part<T extends object>(inputs: object, key: string, build: () => T): T {
-    let byKey = this.parts.get(inputs);
-    if (!byKey) this.parts.set(inputs, (byKey = new Map()));
-    let built = byKey.get(key) as T | undefined;
+    const held = slotGet(this.parts.get(inputs), key) as T | undefined;
+    if (held) return held;
     // Frozen: the mark of a shared part, which the validator and the cache check and encode once (xds/cache/encode-message.ts).
-    if (!built) byKey.set(key, (built = Object.freeze(build())));
+    const built = Object.freeze(build());
+    this.parts.set(inputs, slotSet(this.parts.get(inputs), key, built));
     return built;
   }
 
@@ -111,6 +109,25 @@ export class SharedBuilds implements BuildMemo {
   stats(): { hits: number; misses: number } {
     return { hits: this.hits, misses: this.misses };
   }
+}
+
+/**
+ * What is kept per input object: most objects (an upstream, an authorization)
+ * are asked for under one key only, so a single entry is kept as such and a
+ * Map made only for a second key (a Map per upstream cost ~200 B per proxy).
+ */
+type KeyedSlot<T> = { readonly key: string; readonly value: T } | Map<string, T>;
+
+function slotGet<T>(slot: KeyedSlot<T> | undefined, key: string): T | undefined {
+  if (!slot) return undefined;
+  if (slot instanceof Map) return slot.get(key);
+  return slot.key === key ? slot.value : undefined;
+}
+
+function slotSet<T>(slot: KeyedSlot<T> | undefined, key: string, value: T): KeyedSlot<T> {
+  if (!slot) return { key, value };
+  if (slot instanceof Map) return slot.set(key, value);
+  return new Map([[slot.key, slot.value], [key, value]]);
 }
 
 /** A memo key from a builder's inputs. */
