@@ -49,7 +49,13 @@ export const NO_MEMO: BuildMemo = {
 export class SharedBuilds implements BuildMemo {
   private current = new Map<string, BuiltResource>();
   private previous = new Map<string, BuiltResource>();
-  private readonly identity = new WeakMap<object, KeyedSlot<BuiltResource>>();
+  /**
+   * Held weakly: once encoded, a resource lives on as the cache's Resource
+   * (found again by content), so a built object one proxy alone uses (its
+   * listeners) need not stay in memory with every proxy; proxies built in the
+   * same round still share it.
+   */
+  private readonly identity = new WeakMap<object, KeyedSlot<WeakRef<BuiltResource>>>();
   private readonly parts = new WeakMap<object, KeyedSlot<object>>();
   private readonly slots = new Map<string, { values: readonly unknown[]; built: BuiltResource }>();
   private hits = 0;
@@ -73,14 +79,14 @@ export class SharedBuilds implements BuildMemo {
   }
 
   byIdentity(inputs: object, key: string, build: () => BuiltResource): BuiltResource {
-    const held = slotGet(this.identity.get(inputs), key);
+    const held = slotGet(this.identity.get(inputs), key)?.deref();
     if (held) {
       this.hits++;
       return held;
     }
     this.misses++;
     const built = build();
-    this.identity.set(inputs, slotSet(this.identity.get(inputs), key, built));
+    this.identity.set(inputs, slotSet(this.identity.get(inputs), key, new WeakRef(built)));
     return built;
   }
 
