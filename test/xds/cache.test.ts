@@ -149,3 +149,13 @@ describe('snapshotConsistencyErrors', () => {
     ]);
   });
 });
+
+describe('content that comes back', () => {
+  it('is found, not encoded again, after the Resource no node held was garbage-collected', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const script = new URL('./fixtures/content-comes-back.ts', import.meta.url).pathname;
+    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8' })) as { before: number; after: number };
+    expect(out.before).toBe(2);
+    expect(out.after).toBe(2);
+  });
+});

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { messageType } from '../protos.ts';
 import { ADS_PUSH_ORDER, messageNameOf, type ResourceTypeUrl } from '../type-urls.ts';
 import { contentTextOf } from './encode-message.ts';
+import { RecentlyRetired } from './recently-retired.ts';
 import { encodeResource, InvalidResourceError, type Resource, type ResourceObject } from './resource.ts';
 import type { CancelWatch, ConfigWatcher, WatchRequest, WatchResponse } from './watch.ts';
 
@@ -159,6 +160,8 @@ export class SnapshotCache implements ConfigWatcher {
   // node → type → the earliest commit time of a change not yet handed to a watch.
   private readonly undelivered = new Map<string, Map<ResourceTypeUrl, number>>();
   private encodings = 0;
+  /** Resources a node just stopped holding, kept a while: content that comes back (a flapping check, a change undone) is not encoded again. */
+  private readonly retired = new RecentlyRetired();
   /** Table size at which the next sweep runs. */
   private sweepAt = MIN_SWEEP_AT;
 
@@ -230,6 +233,8 @@ export class SnapshotCache implements ConfigWatcher {
       if (after === before) continue;
       const updated = [...after.values()].filter((r) => before.get(r.name)?.version !== r.version).map((r) => r.name);
       const removed = [...before.keys()].filter((n) => !after.has(n));
+      for (const name of updated) this.retired.keep(before.get(name));
+      for (const name of removed) this.retired.keep(before.get(name));
       if (updated.length > 0 || removed.length > 0) change[typeUrl] = { updated, removed };
       // An unchanged type keeps its map (the same Resources, interned): the
       // streams that share it as what their proxy holds keep sharing it.
