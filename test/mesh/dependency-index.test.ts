@@ -3,21 +3,20 @@ import type { ChangeEvent } from '../../catalog/index.ts';
 import { DependencyIndex } from '../../xds/engine/dependency-index.ts';
 import type { SnapshotDependencies } from '../../xds/snapshot/gather.ts';
 
-const NONE: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+const NONE: SnapshotDependencies = { connect: [], configEntries: [] };
 
 function deps(service: string, upstreams: string[]): SnapshotDependencies {
   return {
-    services: [service],
     connect: [...upstreams],
     configEntries: ['proxy-defaults/global', `service-defaults/${service}`, ...upstreams.map((u) => `service-resolver/${u}`), `service-intentions/${service}`],
   };
 }
 
-function event(parts: { services?: string[]; configEntries?: string[] }): ChangeEvent {
+function event(parts: { configEntries?: string[] }): ChangeEvent {
   return {
     index: 1,
     nodes: new Set(),
-    services: new Set(parts.services ?? []),
+    services: new Set(),
     connect: new Set(),
     configEntries: new Set(parts.configEntries ?? []),
     keyMaterial: new Set(),
@@ -42,7 +41,7 @@ describe('DependencyIndex', () => {
     index.update('web-1', undefined, deps('web', ['db', 'cache']));
     index.update('web-2', undefined, deps('web', ['db', 'cache']));
     index.update('api-1', undefined, deps('api', ['db']));
-    expect(visited(index, event({ services: ['web'] })).all).toEqual(['web-1', 'web-2']);
+    expect(visited(index, event({ configEntries: ['service-defaults/web'] })).all).toEqual(['web-1', 'web-2']);
     expect(visited(index, event({}), ['db']).viaUpstreams).toEqual(['api-1', 'web-1', 'web-2']);
     expect(visited(index, event({}), ['cache']).viaUpstreams).toEqual(['web-1', 'web-2']);
     expect(visited(index, event({ configEntries: ['service-intentions/api'] })).viaIntentions).toEqual(['api-1']);
@@ -67,6 +66,6 @@ describe('DependencyIndex', () => {
     index.update('web-1', after, NONE);
     index.update('web-2', after, NONE);
     expect(index.size()).toBe(0);
-    expect(visited(index, event({ services: ['web'] })).all).toEqual([]);
+    expect(visited(index, event({ configEntries: ['service-defaults/web'] })).all).toEqual([]);
   });
 });

@@ -1,14 +1,14 @@
 /**
- * Which proxies read what: for each service (its registration, or its mesh
- * endpoints) and each config entry, the proxies whose last snapshot depended
- * on it. A change finds the proxies to rebuild by lookup, not by a scan of
+ * Which proxies read what: for each service whose mesh endpoints they use and
+ * each config entry, the proxies whose last snapshot depended on it (their
+ * own registrations are in RegistrationIndex). A change finds the proxies to rebuild by lookup, not by a scan of
  * every proxy.
  */
 import type { ChangeEvent } from '../../catalog/index.ts';
 import type { SnapshotDependencies } from '../snapshot/gather.ts';
 
-type Kind = 'services' | 'connect' | 'configEntries';
-const KINDS: readonly Kind[] = ['services', 'connect', 'configEntries'];
+type Kind = 'connect' | 'configEntries';
+const KINDS: readonly Kind[] = ['connect', 'configEntries'];
 const INTENTIONS_PREFIX = 'service-intentions/';
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -28,7 +28,7 @@ class Dependents {
 
 /** Dependency key → proxies, one map per kind of key. */
 export class DependencyIndex {
-  private readonly maps: Record<Kind, Map<string, Dependents>> = { services: new Map(), connect: new Map(), configEntries: new Map() };
+  private readonly maps: Record<Kind, Map<string, Dependents>> = { connect: new Map(), configEntries: new Map() };
 
   /**
    * Points the index at a proxy's new dependencies, given the ones it was
@@ -58,7 +58,7 @@ export class DependencyIndex {
 
   /**
    * Calls `visit` for every proxy the change concerns (a proxy may be visited
-   * more than once): those whose own registration or config entries it wrote,
+   * more than once): those whose config entries it wrote,
    * and those reading mesh endpoints of `upstreamsChanged` (the services
    * whose shared upstreams came out different; every endpoint dependency
    * goes through a shared upstream, so the others are untouched). The
@@ -77,7 +77,6 @@ export class DependencyIndex {
       const dep = this.maps[kind].get(key);
       if (dep) for (const id of dep.ids) to(id);
     };
-    for (const s of ev.services) each('services', s, visit);
     // Intentions are read only for a proxy's inbound authorization; everything else read from config entries may be anywhere.
     for (const k of ev.configEntries) each('configEntries', k, k.startsWith(INTENTIONS_PREFIX) ? viaIntentions : visit);
     for (const s of upstreamsChanged) each('connect', s, viaUpstreams);
@@ -85,6 +84,6 @@ export class DependencyIndex {
 
   /** Keys indexed, for tests. */
   size(): number {
-    return this.maps.services.size + this.maps.connect.size + this.maps.configEntries.size;
+    return this.maps.connect.size + this.maps.configEntries.size;
   }
 }

@@ -39,7 +39,7 @@ const FLUSH_SLICE = 50;
 /** Patches applied between two yields (a patch costs a tenth of a build or less). */
 const PATCH_SLICE = 200;
 
-const NO_DEPS: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+const NO_DEPS: SnapshotDependencies = { connect: [], configEntries: [] };
 
 /** Keeps proxies' resources in the cache in step with the store and the CA. */
 export class MeshEngine implements ConfigWatcher {

@@ -45,8 +45,6 @@ export interface GatherContext {
 
 /** What a proxy's snapshot read, so a change to any of them rebuilds it. */
 export interface SnapshotDependencies {
-  /** Service names whose every registration it depends on (none today: its own registration is `registration`). */
-  services: string[];
   /** Services whose connect-capable endpoints it uses. */
   connect: string[];
   /** `kind/name` of config entries it read. */
@@ -157,7 +155,6 @@ function upstreamSnapshot(ctx: GatherContext, deps: SnapshotDependencies, u: Ups
   const key = [id, destination.service, destination.namespace, destination.datacenter, local.address, local.port, protocolOverride ?? '', connectTimeoutMs ?? '', ctx.identity.trustDomain()].join('\0');
   // An inline arrow: SharedReads keeps it (to regather), and a named one would carry a property array of its own under tsx.
   const got = ctx.shared ? ctx.shared.upstream(ctx.store, key, () => sharedUpstreamOf(ctx, u)) : sharedUpstreamOf(ctx, u);
-  deps.services.push(...got.deps.services);
   deps.connect.push(...got.deps.connect);
   deps.configEntries.push(...got.deps.configEntries);
   if (got.error !== undefined) errors.push(got.error);
@@ -166,7 +163,7 @@ function upstreamSnapshot(ctx: GatherContext, deps: SnapshotDependencies, u: Ups
 
 /** An upstream gathered with its own dependencies, as SharedReads keeps it. */
 function sharedUpstreamOf(ctx: GatherContext, u: UpstreamDeclaration): SharedUpstream {
-  const own: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+  const own: SnapshotDependencies = { connect: [], configEntries: [] };
   const found: string[] = [];
   const snapshot = gatherUpstream(ctx, own, u, found);
   return { snapshot, deps: own, ...(found.length > 0 ? { error: found.join('; ') } : {}) };
@@ -203,7 +200,7 @@ function gatherUpstream(ctx: GatherContext, deps: SnapshotDependencies, u: Upstr
  */
 /** A destination's inbound authorization as a gather would give it (shared per config state when `ctx.shared` is set). */
 export function destinationAuthorization(ctx: GatherContext, destination: string, protocol: Protocol): InboundAuthorization {
-  return authorization(ctx, destination, protocol, { services: [], connect: [], configEntries: [] });
+  return authorization(ctx, destination, protocol, { connect: [], configEntries: [] });
 }
 
 function authorization(ctx: GatherContext, destination: string, protocol: Protocol, deps: SnapshotDependencies): InboundAuthorization {
@@ -227,7 +224,7 @@ function authorization(ctx: GatherContext, destination: string, protocol: Protoc
 
 /** Gathers the snapshot of the proxy whose node.id is `proxyId`. */
 export async function gatherProxySnapshot(ctx: GatherContext, proxyId: string, requests: ProxylessRequests = { listeners: [] }): Promise<GatherResult> {
-  const deps: SnapshotDependencies = { services: [], connect: [], configEntries: [] };
+  const deps: SnapshotDependencies = { connect: [], configEntries: [] };
   const svc = ctx.shared ? ctx.shared.serviceById(ctx.store, proxyId) : findServiceById(ctx.store, proxyId);
   if (!svc) return { ok: false, reason: `no service registered with ID "${proxyId}" (node.id must be the proxy's service ID)`, deps };
   deps.registration = { node: svc.Node, service: svc.Service };

@@ -209,14 +209,14 @@ export class SharedReads {
         this.indexUpstream(k, fresh);
       }
       if (fresh === old) continue;
-      for (const s of [...old.deps.services, ...old.deps.connect, ...(fresh?.deps.connect ?? []), ...(fresh?.deps.services ?? [])]) changed.add(s);
+      for (const s of [...old.deps.connect, ...(fresh?.deps.connect ?? [])]) changed.add(s);
       replaced.set(old.snapshot, fresh && endpointsOnlyDiffer(old, fresh) ? fresh.snapshot : undefined);
     }
     return { changed, replaced };
   }
 
   private indexUpstream(key: string, u: SharedUpstream): void {
-    for (const s of [...u.deps.services, ...u.deps.connect]) {
+    for (const s of u.deps.connect) {
       let keys = this.upstreamsByService.get(s);
       if (!keys) this.upstreamsByService.set(s, (keys = new Set()));
       keys.add(key);
