@@ -44,13 +44,8 @@ function codec<T>(typeName: string): { serialize: (value: T) => Buffer; deserial
   };
 }
 
-/**
- * Encoded items of `resources` (a delta Resource wrapper, a SotW Any): shared
- * frozen objects, encoded once for the streams that send them close together
- * (a change, a reconnect). Held weakly: kept for good, the bytes would double
- * the memory of every resource, and a proxy's own listeners are sent once.
- */
-const itemBytes = new WeakMap<object, WeakRef<Uint8Array>>();
+/** Encoded items of `resources` (a delta Resource wrapper, a SotW Any): shared frozen objects, encoded once for every stream. */
+const itemBytes = new WeakMap<object, Uint8Array>();
 
 /**
  * A response encoder that frames each item of `resources` (field 2) from
@@ -70,8 +65,8 @@ export function responseSerializer(type: protobuf.Type): (value: object) => Buff
   }
   const encodeItem = (item: object): Uint8Array => {
     if (!Object.isFrozen(item)) return itemType.encode(item as protobuf.Message).finish();
-    let bytes = itemBytes.get(item)?.deref();
-    if (!bytes) itemBytes.set(item, new WeakRef((bytes = itemType.encode(item as protobuf.Message).finish())));
+    let bytes = itemBytes.get(item);
+    if (!bytes) itemBytes.set(item, (bytes = itemType.encode(item as protobuf.Message).finish()));
     return bytes;
   };
   return (value) => {
