@@ -2,12 +2,10 @@
  * gRPC service definitions for ADS (and CSDS), built from the protobufjs Root
  * that `xds/protos.ts` loads. Responses are encoded with protobufjs's encoder
  * from plain objects whose Anys already hold encoded bytes, so sending a
- * resource copies its bytes and never re-encodes the message inside; the
- * wrapper around each resource (a delta Resource, a SotW Any) is encoded
- * once too and its bytes framed into every response that carries it.
+ * resource copies its bytes and never re-encodes the message inside.
  */
 import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { messageType } from '../protos.ts';
 import type { DiscoveryRequest__Output } from '../generated/envoy/service/discovery/v3/DiscoveryRequest.ts';
 import type { DiscoveryResponse__Output } from '../generated/envoy/service/discovery/v3/DiscoveryResponse.ts';
@@ -39,48 +37,9 @@ const DECODE_OPTIONS: protobuf.IConversionOptions = { longs: String, enums: Stri
 function codec<T>(typeName: string): { serialize: (value: T) => Buffer; deserialize: (bytes: Buffer) => T } {
   const type = messageType(typeName);
   return {
-    serialize: responseSerializer(type) as (value: T) => Buffer,
+    // Plain objects straight into encode: fromObject would copy every Any.
+    serialize: (value: T) => type.encode(value as protobuf.Message).finish() as Buffer,
     deserialize: (bytes: Buffer) => type.toObject(type.decode(bytes), DECODE_OPTIONS) as T,
-  };
-}
-
-/** Encoded items of `resources` (a delta Resource wrapper, a SotW Any): shared frozen objects, encoded once for every stream. */
-const itemBytes = new WeakMap<object, Uint8Array>();
-
-/**
- * A response encoder that frames each item of `resources` (field 2) from
- * bytes encoded once per item, instead of encoding the item again for every
- * stream. Byte for byte protobufjs's encoding of the whole: it writes fields
- * in field-number order, field 1 (the version) comes before the items and
- * every other field after them, and an embedded message is its tag, its
- * length and its bytes. Plain objects go straight into encode (fromObject
- * would copy every Any).
- */
-export function responseSerializer(type: protobuf.Type): (value: object) => Buffer {
-  const items = type.fields['resources'];
-  const first = type.fieldsArray.find((f) => f.id === 1);
-  const itemType = items?.resolve().resolvedType;
-  if (!items || items.id !== 2 || !first || first.type !== 'string' || !(itemType instanceof protobuf.Type)) {
-    return (value) => type.encode(value as protobuf.Message).finish() as Buffer;
-  }
-  const encodeItem = (item: object): Uint8Array => {
-    if (!Object.isFrozen(item)) return itemType.encode(item as protobuf.Message).finish();
-    let bytes = itemBytes.get(item);
-    if (!bytes) itemBytes.set(item, (bytes = itemType.encode(item as protobuf.Message).finish()));
-    return bytes;
-  };
-  return (value) => {
-    const v = value as Record<string, unknown>;
-    const w = protobuf.Writer.create();
-    const version = v[first.name];
-    if (version != null && Object.prototype.hasOwnProperty.call(v, first.name)) w.uint32(10).string(version as string);
-    for (const item of (v['resources'] as readonly object[] | undefined) ?? []) w.uint32(18).bytes(encodeItem(item));
-    const rest: Record<string, unknown> = { ...v };
-    delete rest[first.name];
-    delete rest['resources'];
-    const head = w.finish();
-    const tail = type.encode(rest as unknown as protobuf.Message).finish();
-    return Buffer.concat([head, tail], head.length + tail.length);
   };
 }
 
