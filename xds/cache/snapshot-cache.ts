@@ -381,9 +381,10 @@ export class SnapshotCache implements ConfigWatcher {
 }
 
 /**
- * A digest of a resource object's JSON text, as a lookup key (a digest, so
- * the keys of many distinct resources stay small); undefined when the object
- * has no JSON form (a bigint, say).
+ * A digest of a resource object's content text (its JSON, with each shared
+ * part as the digest of its bytes: see contentTextOf), as a lookup key (a
+ * digest, so the keys of many distinct resources stay small); undefined when
+ * the object has no such text (a bigint, a part that does not encode).
  */
 function contentKeyOf(typeUrl: ResourceTypeUrl, obj: ResourceObject): string | undefined {
   const text = contentTextOf(messageType(messageNameOf(typeUrl)), obj);

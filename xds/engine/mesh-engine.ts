@@ -13,14 +13,14 @@ import type { CatalogStore, ChangeEvent } from '../../catalog/index.ts';
 import { type CancelWatch, type ConfigWatcher, type Resource, type SnapshotCache, type WatchRequest, type WatchResponse } from '../cache/index.ts';
 import { buildProxyResources, resourceSetOf, SharedBuilds, sidecarInboundListener, upstreamAssignments } from '../resources/index.ts';
 import { destinationAuthorization, gatherProxySnapshot, SharedReads, type GatherContext, type SnapshotDependencies } from '../snapshot/gather.ts';
-import type { InboundAuthorization, Protocol, ProxySnapshot, UpstreamSnapshot } from '../snapshot/types.ts';
+import type { UpstreamSnapshot } from '../snapshot/types.ts';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from '../type-urls.ts';
 import { formatViolation, validateResource, validateResourceSet } from '../validate/index.ts';
 import { DependencyIndex } from './dependency-index.ts';
 import { FlushThrottle } from './flush-throttle.ts';
 import { RegistrationIndex } from './registration-index.ts';
 import { newTrackedProxy, type ProxyProblem, type TrackedProxy } from './tracked-proxy.ts';
-import { AUTHORIZATION_INPUT, inputsOf, sameInputs, TRUST_DOMAIN_INPUT } from './build-inputs.ts';
+import { inputsOf, sameInputs, sidecarInboundOf, trustDomainOf, withAuthorization } from './build-inputs.ts';
 
 export type { ProxyProblem } from './tracked-proxy.ts';
 
@@ -254,7 +254,7 @@ export class MeshEngine implements ConfigWatcher {
   private intentionsChanged(nodeId: string, since: number): void {
     const p = this.proxies.get(nodeId);
     if (!p || this.dirty.has(nodeId)) return;
-    if (!p.inputs || p.failed || this.building.has(nodeId) || p.inputs[0] !== 'connect-proxy') return this.markDirty(nodeId, since);
+    if (!p.inputs || p.failed || this.building.has(nodeId) || !sidecarInboundOf(p.inputs)) return this.markDirty(nodeId, since);
     this.authPatches.add(nodeId);
     if (!this.dirtySince.has(nodeId)) this.dirtySince.set(nodeId, since);
     this.scheduleFlush();
@@ -270,24 +270,23 @@ export class MeshEngine implements ConfigWatcher {
     const p = this.proxies.get(nodeId);
     const current = this.opts.cache.getSnapshot(nodeId);
     const since = this.dirtySince.get(nodeId);
-    if (!p?.inputs || !current) return this.markDirty(nodeId, since);
-    const [, , service, , , , , , , address, port, protocol, localAppAddress, localAppPort, before] = p.inputs as [unknown, unknown, string, unknown, unknown, unknown, unknown, unknown, unknown, string, number, Protocol, string, number, InboundAuthorization];
-    const authorization = destinationAuthorization({ ...this.opts, shared: this.shared }, service, protocol);
+    const built = p?.inputs && sidecarInboundOf(p.inputs);
+    if (!p?.inputs || !built || !current) return this.markDirty(nodeId, since);
+    const { service, inbound } = built;
+    const authorization = destinationAuthorization({ ...this.opts, shared: this.shared }, service, inbound.protocol);
     this.dirtySince.delete(nodeId);
-    if (authorization === before) {
+    if (authorization === inbound.authorization) {
       this.unchangedBuilds++;
       return;
     }
-    const listener = sidecarInboundListener({ address, port, protocol, localAppAddress, localAppPort, authorization }, this.memo);
+    const listener = sidecarInboundListener({ ...inbound, authorization }, this.memo);
     // On its own: what it references (local_app, the leaf and roots secrets) is what the published one did.
     const checked = validateResource(LISTENER_TYPE, listener.resource);
     const listeners = new Map(current.get(LISTENER_TYPE) ?? []);
     if (!checked.ok || !listeners.has(listener.name)) return this.markDirty(nodeId, since);
     listeners.set(listener.name, this.opts.cache.encode(LISTENER_TYPE, listener.resource));
     this.republish(nodeId, LISTENER_TYPE, listeners, since);
-    const inputs = [...p.inputs];
-    inputs[AUTHORIZATION_INPUT] = authorization;
-    p.inputs = inputs;
+    p.inputs = withAuthorization(p.inputs, authorization);
     this.patchedBuilds++;
   }
 
@@ -302,7 +301,7 @@ export class MeshEngine implements ConfigWatcher {
     const current = this.opts.cache.getSnapshot(nodeId);
     const since = this.dirtySince.get(nodeId);
     if (!p?.inputs || !current) return this.markDirty(nodeId, since);
-    const trustDomain = p.inputs[TRUST_DOMAIN_INPUT] as string;
+    const trustDomain = trustDomainOf(p.inputs);
     const assignments = [...pairs.values()].flatMap((u) => upstreamAssignments(trustDomain, u, this.memo).map((b) => b.resource));
     const endpoints = new Map(current.get(ENDPOINT_TYPE) ?? []);
     const checked = validateResourceSet({ listeners: [], clusters: [], routes: [], endpoints: assignments, secrets: [] });
@@ -347,7 +346,7 @@ export class MeshEngine implements ConfigWatcher {
     }
     if (this.dirty.size === 0 && this.building.size === 0) this.shared.dropRows();
     // Proxies marked again while they were building go in the next round.
-    if (this.dirty.size > 0 && !this.rounds.pending && !this.closed) this.markDirty([...this.dirty][0] as string);
+    if (this.dirty.size > 0) this.scheduleFlush();
   }
 
   private async round(): Promise<void> {
